@@ -1,0 +1,9 @@
+"""`python -m grader` is the `grader` command."""
+
+from __future__ import annotations
+
+import sys
+
+from grader.cli import main
+
+sys.exit(main())

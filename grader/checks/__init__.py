@@ -1,0 +1,19 @@
+"""Built-in checks, registered by id on import (ids are a stable contract: they tag results)."""
+
+from __future__ import annotations
+
+from grader.checks import accuracy, architecture, compile, data_pipeline, runs, softmax_sums
+from grader.checks.base import CHECKS, CheckContext, CheckDef, Outcome
+
+__all__ = [
+    "CHECKS",
+    "CheckContext",
+    "CheckDef",
+    "Outcome",
+    "accuracy",
+    "architecture",
+    "compile",
+    "data_pipeline",
+    "runs",
+    "softmax_sums",
+]

@@ -1,0 +1,62 @@
+"""`accuracy`: measured by the grader, never reported by the student: the trained weights, run through the reference
+architecture on held-out images that student code never receives, must reach the (dataset, profile) threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import ConfigDict, StrictStr
+from pydantic.dataclasses import dataclass
+
+from grader.artifacts import ArtifactError
+from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.reference import FORWARDS, ReferenceMismatch, ordered
+from grader.spec import AssignmentSpec
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class AccuracyParams:
+    reference: StrictStr
+    thresholds: dict[StrictStr, dict[StrictStr, float]]
+    step: StrictStr = "train"
+    weights: StrictStr = "weights_trained"
+    hint: StrictStr = ""
+
+
+def _cross(params: AccuracyParams, spec: AssignmentSpec) -> list[str]:
+    problems = []
+    if params.reference not in FORWARDS:
+        problems.append(f".reference: unknown reference model {params.reference!r} (known: {', '.join(FORWARDS)})")
+    for dataset in spec.datasets:
+        for profile in spec.profiles:
+            value = params.thresholds.get(dataset, {}).get(profile)
+            if value is None:
+                problems.append(f".thresholds.{dataset}.{profile}: missing threshold")
+            elif not 0.0 < value <= 1.0:
+                problems.append(f".thresholds.{dataset}.{profile}: must be in (0, 1], found {value}")
+    return problems
+
+
+@check("accuracy", AccuracyParams, _cross)
+def accuracy(ctx: CheckContext, params: AccuracyParams) -> Outcome:
+    job = ctx.job
+    threshold = params.thresholds[job.dataset.name][job.profile_name]
+    step = ctx.obs.step(params.step)
+    try:
+        weights = ordered(ctx.obs.arrays(params.weights))
+    except ArtifactError:
+        return Outcome(False, step_problem(step, "`train(...)`") + "\nThere are no trained weights to evaluate.")
+    x, y = job.truth.heldout
+    try:
+        probs = FORWARDS[params.reference](weights, (x / np.float32(255.0)).astype(np.float32))
+    except ReferenceMismatch as exc:
+        return Outcome(False, f"the trained weights do not fit the reference architecture, so they cannot be scored: {exc}")
+    measured = float((probs.argmax(axis=1) == y).mean())
+    metrics = {"accuracy": round(measured, 6), "threshold": threshold, "heldout_images": len(y)}
+    where = f"on {len(y):,} held-out {job.dataset.name} images ({job.profile_name} profile)"
+    note = "" if step.ok else f"\nNote: {step_problem(step, '`train(...)`')}"
+    if measured >= threshold:
+        return Outcome(True, f"accuracy {measured:.4f} {where}; the threshold is {threshold:.2f}.{note}", metrics)
+    return Outcome(
+        False,
+        f"accuracy {measured:.4f} {where} is below the threshold {threshold:.2f}. {params.hint}{note}".strip(),
+        metrics,
+    )

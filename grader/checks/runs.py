@@ -1,0 +1,30 @@
+"""`runs`: the submission imports and every contract function runs without error."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, StrictStr
+from pydantic.dataclasses import dataclass
+
+from grader.checks.base import CheckContext, Outcome, check
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class RunsParams:
+    steps: tuple[StrictStr, ...]
+
+
+_LABELS = {"import": "importing submission.py"}
+
+
+@check("runs", RunsParams)
+def runs(ctx: CheckContext, params: RunsParams) -> Outcome:
+    steps = [ctx.obs.step(name) for name in params.steps]
+    broken = [step for step in steps if not step.ok]
+    if not broken:
+        return Outcome(True, f"submission.py imported and all {len(steps) - 1} functions ran without error.")
+    lines = ["These parts of your submission did not run cleanly:"]
+    for step in broken:
+        label = _LABELS.get(step.name, f"`{step.name}`")
+        verdict = {"error": "raised an error", "skipped": "was not run"}.get(step.status, "did not finish")
+        lines.append(f"- {label} {verdict}: {step.error}")
+    return Outcome(False, "\n".join(lines), {"failed_steps": len(broken)})

@@ -1,0 +1,230 @@
+"""`grader`: grade, check, validate, data and calibrate, each a short pipeline of plain functions.
+
+Exit codes: 0 grading worked (whatever the student scored); 1 the harness could not grade something; 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from grader import datasets
+from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
+from grader.job import Submission
+from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+from grader.runners import RUNNERS
+from grader.spec import AssignmentSpec, SpecError, load_spec
+from grader.submissions import SubmissionError, find_submission, unique_names
+
+console = Console()
+err = Console(stderr=True)
+
+OK, HARNESS_FAILED, USAGE = 0, 1, 2
+PROFILES = ("smoke", "full")
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed without a traceback, exit code 2."""
+
+
+def _add_run_options(parser: argparse.ArgumentParser, profile: str) -> None:
+    parser.add_argument("--profile", choices=PROFILES, default=profile, help=f"training profile (default: {profile})")
+    parser.add_argument("--dataset", choices=sorted(datasets.DATASETS), help="dataset to grade on (default: the spec's)")
+    parser.add_argument("--seed", type=int, help="override the spec's seed")
+    parser.add_argument("--backend", choices=list(RUNNERS), default="local", help="where student code runs")
+    parser.add_argument("--data-dir", type=Path, help="dataset cache (default: $GRADER_DATA_DIR or ~/.cache/grader)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grader", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade submissions; writes OUT/<name>/results.json (Gradescope format)")
+    grade.add_argument("assignment", help="an id under assignments/ or a path to an assignment folder")
+    grade.add_argument("submissions", nargs="+", type=Path, help="files, or folders holding submission.py")
+    grade.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
+    _add_run_options(grade, "full")
+
+    check = commands.add_parser("check", help="students: run the visible checks on your submission")
+    check.add_argument("assignment")
+    check.add_argument("submission", nargs="?", type=Path, help="default: the assignment's own submission.py")
+    _add_run_options(check, "smoke")
+
+    validate = commands.add_parser("validate", help="check assignment specs without running anything")
+    validate.add_argument("assignments", nargs="+")
+
+    data = commands.add_parser("data", help="manage the local MNIST / Fashion-MNIST cache")
+    data.add_argument("--data-dir", type=Path)
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    data_commands.add_parser("list", help="where each dataset is found")
+    fetch = data_commands.add_parser("fetch", help="download from the standard mirrors, checksums verified")
+    fetch.add_argument("name", choices=sorted(datasets.DATASETS))
+    fetch.add_argument("--mirror", action="append", help="try this mirror first (repeatable)")
+    imported = data_commands.add_parser("import", help="copy verified IDX files from a local folder")
+    imported.add_argument("name", choices=sorted(datasets.DATASETS))
+    imported.add_argument("folder", type=Path)
+
+    calibrate = commands.add_parser("calibrate", help="grade the reference over several seeds to set thresholds")
+    calibrate.add_argument("assignment")
+    calibrate.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    calibrate.add_argument("--margin", type=float, default=0.02)
+    _add_run_options(calibrate, "smoke")
+    return parser
+
+
+def _spec(ref: str) -> AssignmentSpec:
+    try:
+        return load_spec(ref)
+    except SpecError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _dataset_name(spec: AssignmentSpec, requested: str | None) -> str:
+    name = requested or spec.default_dataset
+    if name not in spec.datasets:
+        raise UsageError(f"{spec.id} is graded on {', '.join(spec.datasets)}, not {name}")
+    return name
+
+
+def grade_many(
+    spec: AssignmentSpec, submissions: list[Submission], dataset_name: str, options: GradeOptions, data_dir: Path | None
+) -> list[AssignmentResult]:
+    """Each submission ends with a result, even when the dataset itself is missing."""
+    try:
+        dataset = datasets.load(dataset_name, data_dir)
+    except datasets.DatasetError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return [not_graded(spec.id, s.name, str(exc), spec_checks(spec)) for s in submissions]
+    results = []
+    for index, submission in enumerate(submissions, 1):
+        with console.status(f"[{index}/{len(submissions)}] grading {submission.name} ..."):
+            results.append(grade_submission(spec, submission, dataset, options))
+    return results
+
+
+def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
+    table = Table(title=f"{spec.id}: {spec.title}")
+    table.add_column("submission")
+    for check in spec.checks:
+        table.add_column(check.id, justify="center")
+    table.add_column("score", justify="right")
+    table.add_column("time", justify="right")
+    for result in results:
+        marks = ["[green]✓[/green]" if t.status is Status.PASSED else "[red]✗[/red]" for t in result.tests]
+        score = f"{result.score:g}/{result.max_score:g}"
+        if result.status is SubmissionStatus.NOT_GRADED:
+            score = "[yellow]not graded[/yellow]"
+        table.add_row(result.submission, *marks, score, f"{result.execution_time:.1f}s")
+    return table
+
+
+def _resolve_submissions(paths: Sequence[Path], entry: str) -> list[Submission]:
+    try:
+        return unique_names([find_submission(path, entry) for path in paths])
+    except SubmissionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    spec = _spec(args.assignment)
+    submissions = _resolve_submissions(args.submissions, spec.entry)
+    options = GradeOptions(profile=args.profile, seed=args.seed, backend=args.backend)
+    results = grade_many(spec, submissions, _dataset_name(spec, args.dataset), options, args.data_dir)
+    for result in results:
+        gradescope.write(result, args.out / result.submission)
+    console.print(_table(spec, results))
+    console.print(f"results written to {args.out}/<submission>/results.json")
+    return HARNESS_FAILED if any(r.status is SubmissionStatus.NOT_GRADED for r in results) else OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    spec = _spec(args.assignment)
+    path = args.submission or (spec.folder / spec.entry if spec.folder else Path(spec.entry))
+    submission = _resolve_submissions([path], spec.entry)[0]
+    options = GradeOptions(profile=args.profile, seed=args.seed, backend=args.backend)
+    [result] = grade_many(spec, [submission], _dataset_name(spec, args.dataset), options, args.data_dir)
+    visible = [t for t in result.tests if t.visibility == "visible"]
+    for test in visible:
+        mark = "[green]PASS[/green]" if test.status is Status.PASSED else "[red]FAIL[/red]"
+        console.print(f"{mark} {test.name} ({test.score:g}/{test.max_score:g})")
+        console.print(f"     {test.output}".replace("\n", "\n     "), highlight=False, markup=False)
+    hidden = len(result.tests) - len(visible)
+    earned = sum(t.score for t in visible)
+    console.print(f"\nVisible checks: {earned:g}/{sum(t.max_score for t in visible):g} points ({args.profile} profile).")
+    if hidden:
+        console.print(f"{hidden} more check(s) are graded after the due date (e.g. accuracy on held-out images).")
+    if result.status is SubmissionStatus.NOT_GRADED:
+        console.print(result.output, markup=False)
+        return HARNESS_FAILED
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = False
+    for ref in args.assignments:
+        try:
+            spec = load_spec(ref)
+        except SpecError as exc:
+            err.print(str(exc), markup=False)
+            failed = True
+            continue
+        console.print(f"[green]ok[/green] {spec.id}: {len(spec.checks)} checks, {spec.max_score:g} points")
+    return USAGE if failed else OK
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "list":
+        for name, where in datasets.status(args.data_dir):
+            console.print(f"{name:15} {where}", markup=False)
+        return OK
+    try:
+        if args.data_command == "fetch":
+            path = datasets.fetch(args.name, args.data_dir, mirrors=args.mirror)
+        else:
+            path = datasets.import_folder(args.name, args.folder, args.data_dir)
+    except datasets.DatasetError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return HARNESS_FAILED
+    console.print(f"{args.name} ready in {path}", markup=False)
+    return OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from grader.calibration import calibrate
+
+    spec = _spec(args.assignment)
+    name = _dataset_name(spec, args.dataset)
+    try:
+        dataset = datasets.load(name, args.data_dir)
+    except datasets.DatasetError as exc:
+        raise UsageError(str(exc)) from None
+    report = calibrate(spec, dataset, args.profile, tuple(args.seeds), args.margin, args.backend)
+    console.print(report.describe(), markup=False)
+    return OK
+
+
+COMMANDS = {
+    "grade": cmd_grade,
+    "check": cmd_check,
+    "validate": cmd_validate,
+    "data": cmd_data,
+    "calibrate": cmd_calibrate,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

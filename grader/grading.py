@@ -1,0 +1,154 @@
+"""The grading pipeline for one submission: job -> runner -> observation -> checks -> AssignmentResult.
+
+Whatever goes wrong, a result comes back: student failures score 0 on the checks they affect, harness failures mark
+the submission `not_graded` with the reason kept for the instructor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import __version__
+from grader.artifacts import Observation
+from grader.checks import CHECKS, CheckContext
+from grader.datasets import Dataset
+from grader.job import Job, Submission, prepare
+from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
+from grader.runners import RUNNERS, RunOutcome
+from grader.spec import SPEC_FILE, AssignmentSpec
+
+OUTPUT_TAIL_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    profile: str = "smoke"
+    seed: int | None = None
+    backend: str = "local"
+    device: str = "cpu"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def not_graded(spec_id: str, submission: str, reason: str, checks: list[tuple[str, str, float, str]]) -> AssignmentResult:
+    """A harness failure: every check listed at 0 with the reason, flagged so nobody mistakes it for a real zero."""
+    tests = tuple(
+        TestResult(check_id, name, 0.0, points, Status.FAILED, visibility, f"Not graded: {reason.splitlines()[0]}")
+        for check_id, name, points, visibility in checks
+    )
+    output = f"The autograder could not grade this submission. This is not a score you earned.\n\n{reason}"
+    return AssignmentResult(spec_id, submission, SubmissionStatus.NOT_GRADED, tests, 0.0, output)
+
+
+def spec_checks(spec: AssignmentSpec) -> list[tuple[str, str, float, str]]:
+    return [(c.id, c.title, c.points, c.visibility) for c in spec.checks]
+
+
+def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -> dict[str, Any]:
+    spec_file = job.spec.folder / SPEC_FILE if job.spec.folder else None
+    return {
+        "grader_version": __version__,
+        "backend": backend,
+        "device": job.device,
+        "profile": job.profile_name,
+        "epochs": job.profile.epochs,
+        "seed": job.seed,
+        "dataset": {
+            "name": job.dataset.name,
+            "checksum_sha256": job.dataset.checksum,
+            "train_images": len(job.truth.train_raw[0]),
+            "visible_test_images": len(job.truth.test_raw[0]),
+            "heldout_images": len(job.truth.heldout[0]),
+        },
+        "spec_sha256": _sha256(spec_file) if spec_file and spec_file.exists() else None,
+        "submission_sha256": _sha256(job.submission.entry),
+        "limits": {"time_s": job.profile.time_limit_s, "memory_mb": job.spec.limits.memory_mb},
+        "host": {"python": platform.python_version(), "numpy": np.__version__, "platform": platform.platform()},
+        "sandbox": obs.environment(),
+        "run": {
+            "exit_code": outcome.exit_code,
+            "timed_out": outcome.timed_out,
+            "seconds": round(outcome.seconds, 3),
+            "output_bytes": outcome.output_bytes,
+            **outcome.backend_info,
+        },
+    }
+
+
+def _summary(job: Job, tests: tuple[TestResult, ...], outcome: RunOutcome, ending: str | None) -> str:
+    score = sum(t.score for t in tests)
+    total = sum(t.max_score for t in tests)
+    lines = [
+        f"{job.spec.id}: {score:g}/{total:g} points "
+        f"({job.dataset.name}, {job.profile_name} profile, seed {job.seed})."
+    ]
+    if ending:
+        lines.append(f"Your program did not run to the end: {ending}.")
+    if any(t.status is Status.FAILED for t in tests) and outcome.output.strip():
+        tail = outcome.output[-OUTPUT_TAIL_CHARS:]
+        lines += ["", "Last lines your program printed:", tail]
+    return "\n".join(lines)
+
+
+def _run_checks(job: Job, obs: Observation) -> tuple[TestResult, ...]:
+    results = []
+    for check_spec in job.spec.checks:
+        definition = CHECKS[check_spec.id]
+        outcome = definition.run(CheckContext(job, check_spec, obs), definition.parse(check_spec.params))
+        results.append(
+            TestResult(
+                check_id=check_spec.id,
+                name=check_spec.title,
+                score=check_spec.points if outcome.passed else 0.0,
+                max_score=check_spec.points,
+                status=Status.PASSED if outcome.passed else Status.FAILED,
+                visibility=check_spec.visibility,
+                output=outcome.message,
+                metrics=dict(outcome.metrics),
+            )
+        )
+    return tuple(results)
+
+
+def grade_submission(
+    spec: AssignmentSpec, submission: Submission, dataset: Dataset, options: GradeOptions
+) -> AssignmentResult:
+    """Grade one submission; never raises for anything the submission or the harness does."""
+    started = time.perf_counter()
+    seed = spec.seed if options.seed is None else options.seed
+    try:
+        with tempfile.TemporaryDirectory(prefix="grader-job-") as tmp:
+            job = prepare(spec, submission, dataset, options.profile, seed, Path(tmp), options.device)
+            outcome = RUNNERS[options.backend]().run(job)
+            ending = None
+            if outcome.timed_out or outcome.exit_code != 0:
+                ending = outcome.ending(job.profile.time_limit_s, spec.limits.memory_mb)
+            obs = Observation(job.artifacts, ending or "your code ended the process early (exit code 0)")
+            prepared = obs.step("prepare")
+            if not prepared.ok:
+                reason = f"the grading environment could not start: {prepared.error}\n\n{outcome.output[-2000:]}"
+                return not_graded(spec.id, submission.name, reason, spec_checks(spec))
+            tests = _run_checks(job, obs)
+            return AssignmentResult(
+                assignment=spec.id,
+                submission=submission.name,
+                status=SubmissionStatus.GRADED,
+                tests=tests,
+                execution_time=time.perf_counter() - started,
+                output=_summary(job, tests, outcome, ending),
+                provenance=_provenance(job, outcome, obs, options.backend),
+            )
+    except Exception:
+        reason = "the autograder failed while grading:\n" + traceback.format_exc(limit=8)
+        return not_graded(spec.id, submission.name, reason, spec_checks(spec))

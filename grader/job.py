@@ -1,0 +1,124 @@
+"""Host side of a job: picks the data splits, lays out the job folder the sandbox reads, keeps the held-out truth.
+
+The held-out images are never written into the job folder, so student code cannot read them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from grader.datasets import Dataset
+from grader.spec import AssignmentSpec, Profile
+
+PROBE_ROWS = 20
+SAMPLE_ROWS = 64
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A student's work: `name` labels results; `entry` is the file the student edits."""
+
+    name: str
+    entry: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.entry.parent
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What only the host knows: the raw arrays behind every sample the sandbox reports on, and the held-out set."""
+
+    train_raw: tuple[np.ndarray, np.ndarray]
+    test_raw: tuple[np.ndarray, np.ndarray]
+    train_sample: np.ndarray
+    test_sample: np.ndarray
+    probe: np.ndarray
+    heldout: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Job:
+    spec: AssignmentSpec
+    submission: Submission
+    dataset: Dataset
+    profile_name: str
+    seed: int
+    root: Path
+    truth: Truth
+    device: str = "cpu"
+
+    @property
+    def profile(self) -> Profile:
+        return self.spec.profiles[self.profile_name]  # type: ignore[index]
+
+    @property
+    def artifacts(self) -> Path:
+        return self.root / "artifacts"
+
+    @property
+    def workdir(self) -> Path:
+        return self.root / "work"
+
+
+def split(dataset: Dataset, spec: AssignmentSpec, profile: Profile, seed: int) -> Truth:
+    """Deterministic splits from the seed: held-out test images, the visible test part, a training subset."""
+    rng = np.random.default_rng(seed)
+    test_order = rng.permutation(len(dataset.x_test))
+    heldout_idx = np.sort(test_order[: spec.heldout_size])
+    visible_idx = np.sort(test_order[spec.heldout_size :][: profile.visible_test_size])
+    train_idx = np.arange(len(dataset.x_train))
+    if profile.train_size is not None and profile.train_size < len(train_idx):
+        train_idx = np.sort(rng.permutation(len(train_idx))[: profile.train_size])
+    train = (dataset.x_train[train_idx], dataset.y_train[train_idx])
+    test = (dataset.x_test[visible_idx], dataset.y_test[visible_idx])
+    return Truth(
+        train_raw=train,
+        test_raw=test,
+        train_sample=np.sort(rng.choice(len(train[0]), size=min(SAMPLE_ROWS, len(train[0])), replace=False)),
+        test_sample=np.sort(rng.choice(len(test[0]), size=min(SAMPLE_ROWS, len(test[0])), replace=False)),
+        probe=test[0][:PROBE_ROWS],
+        heldout=(dataset.x_test[heldout_idx], dataset.y_test[heldout_idx]),
+    )
+
+
+def prepare(
+    spec: AssignmentSpec,
+    submission: Submission,
+    dataset: Dataset,
+    profile_name: str,
+    seed: int,
+    root: Path,
+    device: str = "cpu",
+) -> Job:
+    """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
+    profile = spec.profiles[profile_name]  # type: ignore[index]
+    truth = split(dataset, spec, profile, seed)
+    for name in ("data", "submission", "work", "artifacts"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    np.savez(root / "data" / "train.npz", x=truth.train_raw[0], y=truth.train_raw[1])
+    np.savez(root / "data" / "test.npz", x=truth.test_raw[0], y=truth.test_raw[1])
+    np.save(root / "data" / "probe.npy", truth.probe)
+    # Only the entry file and plain helper files travel: symlinks could point anywhere on the host.
+    for path in sorted(submission.folder.iterdir()) if submission.entry.name == spec.entry else []:
+        if path.is_file() and not path.is_symlink() and path.suffix == ".py":
+            shutil.copyfile(path, root / "submission" / path.name)
+    shutil.copyfile(submission.entry, root / "submission" / spec.entry)
+    job = {
+        "probe": spec.probe,
+        "submission": f"submission/{spec.entry}",
+        "seed": seed,
+        "epochs": profile.epochs,
+        "dataset": dataset.name,
+        "train_sample": truth.train_sample.tolist(),
+        "test_sample": truth.test_sample.tolist(),
+        "device": device,
+    }
+    (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
+    return Job(spec, submission, dataset, profile_name, seed, root, truth, device)

@@ -1,0 +1,99 @@
+"""What grading produced, independent of any output format; serialises to a dict and back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class SubmissionStatus(StrEnum):
+    """`not_graded` means the harness failed: never a zero the student earned."""
+
+    GRADED = "graded"
+    NOT_GRADED = "not_graded"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    check_id: str
+    name: str
+    score: float
+    max_score: float
+    status: Status
+    visibility: str
+    output: str
+    metrics: Mapping[str, float | int | str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check_id": self.check_id,
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": self.status.value,
+            "visibility": self.visibility,
+            "output": self.output,
+            "metrics": dict(self.metrics),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TestResult:
+        return cls(
+            check_id=data["check_id"],
+            name=data["name"],
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            status=Status(data["status"]),
+            visibility=data["visibility"],
+            output=data["output"],
+            metrics=dict(data.get("metrics", {})),
+        )
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    assignment: str
+    submission: str
+    status: SubmissionStatus
+    tests: tuple[TestResult, ...]
+    execution_time: float
+    output: str
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return round(sum(test.score for test in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(test.max_score for test in self.tests), 6)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "assignment": self.assignment,
+            "submission": self.submission,
+            "status": self.status.value,
+            "tests": [test.to_dict() for test in self.tests],
+            "execution_time": self.execution_time,
+            "output": self.output,
+            "provenance": dict(self.provenance),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AssignmentResult:
+        return cls(
+            assignment=data["assignment"],
+            submission=data["submission"],
+            status=SubmissionStatus(data["status"]),
+            tests=tuple(TestResult.from_dict(test) for test in data["tests"]),
+            execution_time=float(data["execution_time"]),
+            output=data["output"],
+            provenance=dict(data.get("provenance", {})),
+        )

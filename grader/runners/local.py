@@ -1,0 +1,85 @@
+"""Local backend: the sandbox in a separate Python process with a wall-clock timeout, a memory limit and an output cap.
+
+It is not a security boundary (the Docker backends are); it keeps the grader's own process safe from crashes,
+endless loops, memory bombs and floods of output.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+from grader.job import Job
+from grader.runners.base import OutputCap, RunOutcome
+
+FILE_SIZE_LIMIT = 512 * 1024 * 1024
+MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError", "OOM")
+
+
+def _limits(memory_mb: int) -> None:
+    """Runs in the child before exec: cap data memory, file size and core dumps."""
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def sandbox_environment(job: Job) -> dict[str, str]:
+    keep = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env.update(
+        PYTHONHASHSEED=str(job.seed),
+        PYTHONUNBUFFERED="1",
+        PYTHONDONTWRITEBYTECODE="1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        CUDA_VISIBLE_DEVICES=os.environ.get("CUDA_VISIBLE_DEVICES", "") if job.device != "cpu" else "",
+        HOME=str(job.workdir),
+        MPLBACKEND="Agg",
+    )
+    return env
+
+
+class LocalRunner:
+    name = "local"
+
+    def run(self, job: Job) -> RunOutcome:
+        limit = job.profile.time_limit_s
+        memory_mb = job.spec.limits.memory_mb
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "grader.sandbox", str(job.root)],
+            cwd=job.workdir,
+            env=sandbox_environment(job),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=lambda: _limits(memory_mb),
+        )
+        assert process.stdout is not None
+        output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
+        timed_out = False
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # the whole group: children the student forked die too
+            except ProcessLookupError:
+                pass
+            process.wait()
+        text = output.text()
+        return RunOutcome(
+            exit_code=process.returncode if not timed_out else None,
+            timed_out=timed_out,
+            seconds=time.perf_counter() - started,
+            output=text,
+            output_bytes=output.total,
+            memory_exceeded=not timed_out and process.returncode != 0 and any(marker in text[-4000:] for marker in MEMORY_MARKERS),
+            backend_info={"backend": self.name, "python": sys.executable},
+        )

@@ -1,0 +1,50 @@
+"""Entry point of the student process: `python -I -m grader.sandbox <job folder>`."""
+
+from __future__ import annotations
+
+import platform
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from grader.sandbox import netguard
+from grader.sandbox.job import SandboxJob
+from grader.sandbox.loader import load_submission
+from grader.sandbox.probes import PROBES
+from grader.sandbox.recorder import Recorder
+
+
+def _versions(packages: tuple[str, ...]) -> dict[str, str]:
+    """Versions of the modules as imported in this process (the CPU and GPU builds have different dist names)."""
+    found = {"python": platform.python_version()}
+    for name in packages:
+        module = sys.modules.get(name)
+        found[name] = str(getattr(module, "__version__", "not imported"))
+    return found
+
+
+def main(argv: list[str]) -> int:
+    job = SandboxJob.read(Path(argv[0]))
+    rec = Recorder(job.artifacts)
+    probe = PROBES[job.probe]
+    random.seed(job.seed)
+    np.random.seed(job.seed)
+    with rec.step("prepare"):
+        probe.prepare(job)
+    rec.write_json("environment.json", {"versions": _versions(probe.packages), "device": job.device})
+    netguard.install()
+    module = None
+    with rec.step("import"):
+        module = load_submission(job.submission)
+    if module is None:
+        return 0
+    probe.run(job, module, rec)
+    rec.write_json("progress.json", {"step": "done"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,51 @@
+"""The job as the sandbox sees it: a folder laid out by the host, described by plain JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SandboxJob:
+    """What to run: read from `<job>/job.json`; data under `<job>/data`, observations written to `<job>/artifacts`."""
+
+    root: Path
+    probe: str
+    submission: Path
+    seed: int
+    epochs: int
+    dataset: str
+    train_sample: tuple[int, ...]
+    test_sample: tuple[int, ...]
+    device: str
+
+    @property
+    def artifacts(self) -> Path:
+        return self.root / "artifacts"
+
+    @property
+    def workdir(self) -> Path:
+        return self.root / "work"
+
+    @classmethod
+    def read(cls, root: Path) -> SandboxJob:
+        raw = json.loads((root / "job.json").read_text(encoding="utf-8"))
+        return cls(
+            root=root,
+            probe=str(raw["probe"]),
+            submission=root / str(raw["submission"]),
+            seed=int(raw["seed"]),
+            epochs=int(raw["epochs"]),
+            dataset=str(raw["dataset"]),
+            train_sample=tuple(int(i) for i in raw["train_sample"]),
+            test_sample=tuple(int(i) for i in raw["test_sample"]),
+            device=str(raw.get("device", "cpu")),
+        )
+
+    def arrays(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        with np.load(self.root / "data" / f"{name}.npz", allow_pickle=False) as data:
+            return data["x"], data["y"]

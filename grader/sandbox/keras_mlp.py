@@ -1,0 +1,162 @@
+"""Probe for section 1-1 (TensorFlow quickstart): calls each contract function and records what it observes."""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox import keras_data
+from grader.sandbox.job import SandboxJob
+from grader.sandbox.loader import contract_function
+from grader.sandbox.recorder import Recorder, StepFailed
+
+_asarray = np.asarray
+
+
+def prepare(job: SandboxJob) -> None:
+    """Seed and import the framework before student code, and serve the dataset through keras's loaders."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(job.seed)
+    tf.config.experimental.enable_op_determinism()
+    keras_data.serve(job.arrays("train"), job.arrays("test"))
+
+
+def canonical(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The course note's preprocessing, applied by the grader so training never depends on the student's load_data."""
+    return (x / np.float32(255.0)).astype(np.float32), np.eye(10, dtype=np.float32)[y]
+
+
+def _shape(value: object) -> list[int] | None:
+    shape = getattr(value, "shape", None)
+    try:
+        return [int(d) for d in shape] if shape is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _record_load_data(module: ModuleType, job: SandboxJob, rec: Recorder) -> None:
+    with rec.step("load_data") as facts:
+        result = contract_function(module, "load_data")()
+        try:
+            (x_train, y_train), (x_test, y_test) = result
+        except (TypeError, ValueError):
+            raise StepFailed(
+                f"load_data() must return ((x_train, y_train), (x_test, y_test)); it returned {type(result).__name__}"
+            ) from None
+        parts = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+        facts["shapes"] = {name: _shape(value) for name, value in parts.items()}
+        facts["dtypes"] = {name: str(getattr(value, "dtype", type(value).__name__)) for name, value in parts.items()}
+        picks = {"train": list(job.train_sample), "test": list(job.test_sample)}
+        sample = {}
+        for name, value in parts.items():
+            array = _asarray(value, dtype=np.float64)
+            rows = picks[name.split("_")[1]]
+            if array.ndim >= 1 and len(array) > max(rows):  # too short: the host reports the sizes instead
+                sample[name] = array[rows]
+        rec.save_arrays("data_sample", sample)
+
+
+def _activation(config: dict[str, Any]) -> str | None:
+    activation = config.get("activation")
+    if activation is None or isinstance(activation, str):
+        return activation
+    if isinstance(activation, dict):
+        return str(activation.get("config", activation.get("class_name")))
+    return getattr(activation, "__name__", str(activation))
+
+
+def _layers(model: Any) -> list[dict[str, Any]]:
+    described = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        try:
+            config = layer.get_config()
+        except Exception:  # a custom layer without get_config is still described by its type
+            config = {}
+        entry: dict[str, Any] = {"type": kind, "params": int(layer.count_params())}
+        for key in ("units", "rate"):
+            if key in config:
+                entry[key] = config[key]
+        if "activation" in config:
+            entry["activation"] = _activation(config)
+        described.append(entry)
+    return described
+
+
+def _record_model(model: Any, probe_x: np.ndarray, rec: Recorder, facts: dict[str, Any]) -> None:
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise StepFailed(f"build_model() must return a keras Model; it returned {type(model).__name__}")
+    facts["layers"] = _layers(model)
+    try:
+        facts["input_shape"] = [None if d is None else int(d) for d in model.input_shape]
+    except (AttributeError, TypeError, ValueError):
+        facts["input_shape"] = None
+    weights = model.get_weights()
+    forward = model(probe_x, training=False)
+    rec.save_arrays("weights_initial", {f"w{i}": w for i, w in enumerate(weights)})
+    rec.save_array("forward_initial", _asarray(forward, dtype=np.float64))
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return str(value.get("config", {}).get("name") or value.get("class_name"))
+    return str(getattr(value, "name", None) or getattr(value, "__name__", None) or type(value).__name__)
+
+
+def _record_compile(model: Any, facts: dict[str, Any]) -> None:
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
+        raise StepFailed("compile_model(model) must call model.compile(...); the model is not compiled")
+    optimizer = model.optimizer
+    facts["optimizer"] = type(optimizer).__name__
+    facts["learning_rate"] = float(np.asarray(optimizer.learning_rate))
+    facts["loss"] = _name(model.loss)
+    config = model.get_compile_config() or {}
+    metrics = config.get("metrics") or []
+    facts["metrics"] = [_name(m) for m in (metrics if isinstance(metrics, list | tuple) else [metrics])]
+
+
+def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
+    _record_load_data(module, job, rec)
+    x_probe = np.load(job.root / "data" / "probe.npy", allow_pickle=False)
+    probe_x, _ = canonical(x_probe, np.zeros(len(x_probe), dtype=np.uint8))
+
+    model = None
+    with rec.step("build_model") as facts:
+        model = contract_function(module, "build_model")()
+        _record_model(model, probe_x, rec, facts)
+    built = (job.artifacts / "weights_initial.npz").exists()
+    if not built:
+        for name in ("compile_model", "predict_proba", "train"):
+            rec.skip(name, "build_model() did not return a usable model")
+        return
+
+    compiled = False
+    with rec.step("compile_model") as facts:
+        contract_function(module, "compile_model")(model)
+        _record_compile(model, facts)
+        compiled = True
+
+    with rec.step("predict_proba"):
+        output = contract_function(module, "predict_proba")(model, probe_x.copy())
+        rec.save_array("predict_proba", _asarray(output, dtype=np.float64))
+
+    if not compiled:
+        rec.skip("train", "the model could not be compiled, so it cannot be trained")
+        return
+    x_train, y_train = canonical(*job.arrays("train"))
+    with rec.step("train"):
+        contract_function(module, "train")(model, x_train, y_train, job.epochs)
+    with rec.step("export_weights"):
+        rec.save_arrays("weights_trained", {f"w{i}": w for i, w in enumerate(model.get_weights())})

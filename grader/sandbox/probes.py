@@ -1,0 +1,23 @@
+"""Sandbox probes by id: each drives one assignment contract inside the student process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from grader.registry import Registry
+from grader.sandbox import keras_mlp
+from grader.sandbox.job import SandboxJob
+from grader.sandbox.recorder import Recorder
+
+
+@dataclass(frozen=True)
+class Probe:
+    prepare: Callable[[SandboxJob], None]
+    run: Callable[[SandboxJob, ModuleType, Recorder], None]
+    packages: tuple[str, ...]
+
+
+PROBES: Registry[Probe] = Registry("sandbox probe")
+PROBES.add("keras_mlp", Probe(keras_mlp.prepare, keras_mlp.run, ("tensorflow", "keras", "numpy")))

@@ -1,0 +1,84 @@
+"""Writes what the sandbox observes, one step at a time, so a crash or a timeout keeps every earlier observation."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Captured before student code is imported: a submission that monkeypatches numpy cannot change what we write.
+_asarray = np.asarray
+_save = np.save
+_savez = np.savez
+
+TRACEBACK_LINES = 25
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def describe_exception(exc: BaseException) -> str:
+    """The tail of the traceback, the way a student would see it in a terminal."""
+    try:
+        lines = traceback.format_exception(exc)
+    except Exception:  # a hostile __str__ must not take the sandbox down
+        return f"{type(exc).__name__} (its message could not be shown)"
+    text = "".join(lines).rstrip()
+    return "\n".join(text.splitlines()[-TRACEBACK_LINES:])
+
+
+class StepFailed(Exception):
+    """Raised inside a step when the student's result is unusable, with a message for the student."""
+
+
+class Recorder:
+    """Records steps as `steps/<name>.json` and arrays as `.npy`/`.npz` in the artifacts folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        (folder / "steps").mkdir(parents=True, exist_ok=True)
+
+    def write_json(self, name: str, payload: Mapping[str, Any]) -> None:
+        _atomic_write(self.folder / name, json.dumps(payload, default=str).encode())
+
+    def save_array(self, name: str, array: object) -> None:
+        tmp = self.folder / f".{name}.tmp.npy"
+        _save(tmp, _asarray(array), allow_pickle=False)
+        os.replace(tmp, self.folder / f"{name}.npy")
+
+    def save_arrays(self, name: str, arrays: Mapping[str, object]) -> None:
+        tmp = self.folder / f".{name}.tmp.npz"
+        _savez(tmp, **{key: _asarray(value) for key, value in arrays.items()})
+        os.replace(tmp, self.folder / f"{name}.npz")
+
+    def skip(self, name: str, reason: str) -> None:
+        self.write_json(f"steps/{name}.json", {"name": name, "status": "skipped", "error": reason, "seconds": 0.0})
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[dict[str, Any]]:
+        """Run one contract step; whatever it raises (SystemExit included) is recorded, never propagated."""
+        self.write_json("progress.json", {"step": name, "started": time.time()})
+        facts: dict[str, Any] = {}
+        started = time.perf_counter()
+        status, error = "ok", None
+        try:
+            yield facts
+        except StepFailed as exc:
+            status, error = "error", str(exc)
+        except SystemExit as exc:
+            status, error = "error", f"the code called sys.exit({exc.code!r}) instead of returning"
+        except BaseException as exc:  # student code may raise anything, KeyboardInterrupt included
+            status, error = "error", describe_exception(exc)
+        record = {"name": name, "status": status, "error": error, "seconds": time.perf_counter() - started}
+        self.write_json(f"steps/{name}.json", {**record, "facts": facts})

@@ -1,0 +1,186 @@
+"""Assignment specs: `assignment.yaml` read with `yaml.safe_load` into validated, frozen dataclasses.
+
+Every problem is reported at once, each with its path (`checks[2].points: ...`), so an instructor fixes a spec in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
+
+ASSIGNMENTS_DIR = Path(__file__).resolve().parent.parent / "assignments"
+SPEC_FILE = "assignment.yaml"
+
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+Framework = Literal["tensorflow", "torch", "lightning"]
+DatasetName = Literal["mnist", "fashion-mnist"]
+ProfileName = Literal["smoke", "full"]
+
+
+def _number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, found {value!r}")
+    return value
+
+
+def _integer(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be an integer, found {value!r}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Integer = Annotated[int, BeforeValidator(_integer)]
+_STRICT = ConfigDict(extra="forbid")
+
+
+class SpecError(Exception):
+    """An invalid spec: `problems` holds one line per problem, each starting with its path."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s) in the assignment spec:\n{lines}")
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Profile:
+    """How much training a grading run does: `full` follows the course note, `smoke` is for tests and quick checks."""
+
+    epochs: Annotated[int, BeforeValidator(_integer), Field(ge=1)]
+    train_size: Annotated[int, BeforeValidator(_integer), Field(ge=10)] | None
+    visible_test_size: Annotated[int, BeforeValidator(_integer), Field(ge=20)]
+    time_limit_s: Annotated[float, BeforeValidator(_number), Field(gt=0)]
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Limits:
+    memory_mb: Annotated[int, BeforeValidator(_integer), Field(ge=256)]
+    output_kb: Annotated[int, BeforeValidator(_integer), Field(ge=1)]
+
+
+@dataclass(frozen=True, config=_STRICT)
+class CheckSpec:
+    id: StrictStr
+    points: Annotated[float, BeforeValidator(_number), Field(ge=0)]
+    name: StrictStr | None = None
+    visibility: Visibility = "visible"
+    params: dict[StrictStr, Any] = Field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, config=_STRICT)
+class AssignmentSpec:
+    id: StrictStr
+    title: StrictStr
+    section: StrictStr
+    framework: Framework
+    probe: StrictStr
+    entry: StrictStr
+    seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)]
+    datasets: tuple[DatasetName, ...]
+    default_dataset: DatasetName
+    heldout_size: Annotated[int, BeforeValidator(_integer), Field(ge=100)]
+    profiles: dict[ProfileName, Profile]
+    limits: Limits
+    checks: tuple[CheckSpec, ...]
+    folder: Path | None = None
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.points for check in self.checks)
+
+    def check(self, check_id: str) -> CheckSpec:
+        return next(check for check in self.checks if check.id == check_id)
+
+
+_ADAPTER = TypeAdapter(AssignmentSpec)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in {"function-before[_number(), float]", "function-before[_integer(), int]"}:
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "unexpected_keyword_argument":
+        return "unknown key"
+    if kind == "missing_argument":
+        return "missing required key"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _semantic_problems(spec: AssignmentSpec) -> list[str]:
+    """Cross-field rules pydantic cannot see: known check ids and each check's own parameters."""
+    from grader.checks import CHECKS
+
+    problems: list[str] = []
+    if spec.default_dataset not in spec.datasets:
+        problems.append(f"default_dataset: {spec.default_dataset!r} is not one of datasets {list(spec.datasets)}")
+    for name in ("smoke", "full"):
+        if name not in spec.profiles:
+            problems.append(f"profiles.{name}: missing required profile")
+    seen: set[str] = set()
+    for index, check in enumerate(spec.checks):
+        where = f"checks[{index}]"
+        if check.id in seen:
+            problems.append(f"{where}.id: duplicate check id {check.id!r}")
+        seen.add(check.id)
+        if check.id not in CHECKS:
+            problems.append(f"{where}.id: unknown check {check.id!r} (known: {', '.join(CHECKS)})")
+            continue
+        problems.extend(f"{where}.params{p}" for p in CHECKS[check.id].validate_params(check.params, spec))
+    if not spec.checks:
+        problems.append("checks: at least one check is required")
+    return problems
+
+
+def parse_spec(raw: object, source: str = "assignment.yaml", folder: Path | None = None) -> AssignmentSpec:
+    """Validate already-loaded YAML data; raise one SpecError listing every problem."""
+    if not isinstance(raw, dict):
+        raise SpecError(source, ["(top level): must be a mapping of keys to values"])
+    try:
+        spec = _ADAPTER.validate_python({**raw, "folder": folder})
+    except ValidationError as exc:
+        raise SpecError(source, [f"{_path(e['loc'])}: {_message(e)}" for e in exc.errors()]) from None
+    problems = _semantic_problems(spec)
+    if problems:
+        raise SpecError(source, problems)
+    return spec
+
+
+def resolve_assignment(ref: str | Path, root: Path = ASSIGNMENTS_DIR) -> Path:
+    """An assignment is an id under assignments/ or a path to its folder or its assignment.yaml."""
+    path = Path(ref)
+    candidates = [path, path / SPEC_FILE, root / str(ref), root / str(ref) / SPEC_FILE]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    known = ", ".join(sorted(p.parent.name for p in root.glob(f"*/{SPEC_FILE}"))) or "none"
+    raise SpecError(str(ref), [f"no {SPEC_FILE} found for {str(ref)!r} (known assignments: {known})"])
+
+
+def load_spec(ref: str | Path, root: Path = ASSIGNMENTS_DIR) -> AssignmentSpec:
+    spec_path = resolve_assignment(ref, root)
+    try:
+        raw = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(str(spec_path), [f"(top level): not valid YAML: {exc}"]) from None
+    return parse_spec(raw, str(spec_path), spec_path.parent)
