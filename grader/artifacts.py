@@ -6,9 +6,13 @@ symlink to a host file, a device, or a pickle.
 
 from __future__ import annotations
 
+import errno
+import io
 import json
+import os
 import re
 import stat
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,33 +27,42 @@ class ArtifactError(Exception):
     """An artifact that cannot be trusted or read; the message says which and why."""
 
 
-def _checked(path: Path) -> Path:
+def _read_bytes(path: Path) -> bytes:
+    """Open without following links and check the opened file itself, so it cannot be swapped after the check."""
     if not _NAME.match(path.name):
         raise ArtifactError(f"{path.name}: unexpected artifact name")
+    parent = path.parent.lstat() if path.parent.exists() else None
+    if parent is not None and not stat.S_ISDIR(parent.st_mode):
+        raise ArtifactError(f"{path.parent.name}/: is not a plain folder; refused")
     try:
-        info = path.lstat()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ArtifactError(f"{path.name}: missing") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise ArtifactError(f"{path.name}: is a symbolic link; refused")
-    if not stat.S_ISREG(info.st_mode):
-        raise ArtifactError(f"{path.name}: is not a regular file; refused")
-    if info.st_size > MAX_ARTIFACT_BYTES:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ArtifactError(f"{path.name}: is a symbolic link; refused") from None
+        raise ArtifactError(f"{path.name}: cannot be opened ({exc.strerror})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARTIFACT_BYTES:
+        os.close(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArtifactError(f"{path.name}: is not a regular file; refused")
         raise ArtifactError(f"{path.name}: {info.st_size} bytes is over the {MAX_ARTIFACT_BYTES} byte limit; refused")
-    return path
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(MAX_ARTIFACT_BYTES + 1)
 
 
 def read_json(path: Path) -> Any:
     try:
-        return json.loads(_checked(path).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ArtifactError(f"{path.name}: not valid JSON ({exc})") from None
+        return json.loads(_read_bytes(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ArtifactError(f"{path.name}: not valid JSON ({type(exc).__name__})") from None
 
 
 def read_array(path: Path) -> np.ndarray:
     try:
-        array = np.load(_checked(path), allow_pickle=False)
-    except (ValueError, OSError) as exc:
+        array = np.load(io.BytesIO(_read_bytes(path)), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
         raise ArtifactError(f"{path.name}: not a plain numeric array ({exc})") from None
     if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
         raise ArtifactError(f"{path.name}: not a plain numeric array")
@@ -58,9 +71,9 @@ def read_array(path: Path) -> np.ndarray:
 
 def read_arrays(path: Path) -> dict[str, np.ndarray]:
     try:
-        with np.load(_checked(path), allow_pickle=False) as bundle:
+        with np.load(io.BytesIO(_read_bytes(path)), allow_pickle=False) as bundle:
             arrays = {key: bundle[key] for key in bundle.files}
-    except (ValueError, OSError, KeyError) as exc:
+    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise ArtifactError(f"{path.name}: not a bundle of plain numeric arrays ({exc})") from None
     for key, array in arrays.items():
         if array.dtype.kind not in "biuf":
@@ -112,7 +125,9 @@ class Observation:
             return Step(name, "error", "the grader could not read this step's record")
         facts = raw.get("facts") if isinstance(raw.get("facts"), dict) else {}
         error = raw.get("error")
-        return Step(name, str(raw.get("status")), None if error is None else str(error), float(raw.get("seconds", 0)), facts)
+        seconds = raw.get("seconds")
+        seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
+        return Step(name, str(raw.get("status")), None if error is None else str(error), seconds, facts)
 
     def _why_not_reached(self) -> str:
         if self._running is not None:

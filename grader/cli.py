@@ -21,11 +21,15 @@ from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.submissions import SubmissionError, find_submission, unique_names
 
-console = Console()
-err = Console(stderr=True)
+console = Console(width=None if Console().is_terminal else 160)
 
 OK, HARNESS_FAILED, USAGE = 0, 1, 2
 PROFILES = ("smoke", "full")
+
+
+def _error(message: str) -> None:
+    """Plain stderr, never wrapped: error messages hold paths and commands people copy."""
+    print(f"error: {message}", file=sys.stderr)
 
 
 class UsageError(Exception):
@@ -34,10 +38,13 @@ class UsageError(Exception):
 
 def _add_run_options(parser: argparse.ArgumentParser, profile: str) -> None:
     parser.add_argument("--profile", choices=PROFILES, default=profile, help=f"training profile (default: {profile})")
-    parser.add_argument("--dataset", choices=sorted(datasets.DATASETS), help="dataset to grade on (default: the spec's)")
+    parser.add_argument(
+        "--dataset", choices=sorted(datasets.DATASETS), help="dataset to grade on (default: the spec's)"
+    )
     parser.add_argument("--seed", type=int, help="override the spec's seed")
     parser.add_argument("--backend", choices=list(RUNNERS), default="local", help="where student code runs")
     parser.add_argument("--data-dir", type=Path, help="dataset cache (default: $GRADER_DATA_DIR or ~/.cache/grader)")
+    parser.add_argument("--time-limit", type=float, help="seconds per submission (default: the profile's)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +98,10 @@ def _dataset_name(spec: AssignmentSpec, requested: str | None) -> str:
     return name
 
 
+def _options(args: argparse.Namespace) -> GradeOptions:
+    return GradeOptions(profile=args.profile, seed=args.seed, backend=args.backend, time_limit_s=args.time_limit)
+
+
 def grade_many(
     spec: AssignmentSpec, submissions: list[Submission], dataset_name: str, options: GradeOptions, data_dir: Path | None
 ) -> list[AssignmentResult]:
@@ -98,7 +109,7 @@ def grade_many(
     try:
         dataset = datasets.load(dataset_name, data_dir)
     except datasets.DatasetError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        _error(str(exc))
         return [not_graded(spec.id, s.name, str(exc), spec_checks(spec)) for s in submissions]
     results = []
     for index, submission in enumerate(submissions, 1):
@@ -133,7 +144,7 @@ def _resolve_submissions(paths: Sequence[Path], entry: str) -> list[Submission]:
 def cmd_grade(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     submissions = _resolve_submissions(args.submissions, spec.entry)
-    options = GradeOptions(profile=args.profile, seed=args.seed, backend=args.backend)
+    options = _options(args)
     results = grade_many(spec, submissions, _dataset_name(spec, args.dataset), options, args.data_dir)
     for result in results:
         gradescope.write(result, args.out / result.submission)
@@ -146,7 +157,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     path = args.submission or (spec.folder / spec.entry if spec.folder else Path(spec.entry))
     submission = _resolve_submissions([path], spec.entry)[0]
-    options = GradeOptions(profile=args.profile, seed=args.seed, backend=args.backend)
+    options = _options(args)
     [result] = grade_many(spec, [submission], _dataset_name(spec, args.dataset), options, args.data_dir)
     visible = [t for t in result.tests if t.visibility == "visible"]
     for test in visible:
@@ -155,7 +166,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         console.print(f"     {test.output}".replace("\n", "\n     "), highlight=False, markup=False)
     hidden = len(result.tests) - len(visible)
     earned = sum(t.score for t in visible)
-    console.print(f"\nVisible checks: {earned:g}/{sum(t.max_score for t in visible):g} points ({args.profile} profile).")
+    console.print(
+        f"\nVisible checks: {earned:g}/{sum(t.max_score for t in visible):g} points ({args.profile} profile)."
+    )
     if hidden:
         console.print(f"{hidden} more check(s) are graded after the due date (e.g. accuracy on held-out images).")
     if result.status is SubmissionStatus.NOT_GRADED:
@@ -170,7 +183,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             spec = load_spec(ref)
         except SpecError as exc:
-            err.print(str(exc), markup=False)
+            print(exc, file=sys.stderr)
             failed = True
             continue
         console.print(f"[green]ok[/green] {spec.id}: {len(spec.checks)} checks, {spec.max_score:g} points")
@@ -188,7 +201,7 @@ def cmd_data(args: argparse.Namespace) -> int:
         else:
             path = datasets.import_folder(args.name, args.folder, args.data_dir)
     except datasets.DatasetError as exc:
-        err.print(f"error: {exc}", markup=False)
+        _error(str(exc))
         return HARNESS_FAILED
     console.print(f"{args.name} ready in {path}", markup=False)
     return OK
@@ -222,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        err.print(f"error: {exc}", markup=False)
+        _error(str(exc))
         return USAGE
 
 

@@ -35,13 +35,16 @@ class GradeOptions:
     seed: int | None = None
     backend: str = "local"
     device: str = "cpu"
+    time_limit_s: float | None = None
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def not_graded(spec_id: str, submission: str, reason: str, checks: list[tuple[str, str, float, str]]) -> AssignmentResult:
+def not_graded(
+    spec_id: str, submission: str, reason: str, checks: list[tuple[str, str, float, str]]
+) -> AssignmentResult:
     """A harness failure: every check listed at 0 with the reason, flagged so nobody mistakes it for a real zero."""
     tests = tuple(
         TestResult(check_id, name, 0.0, points, Status.FAILED, visibility, f"Not graded: {reason.splitlines()[0]}")
@@ -73,7 +76,7 @@ def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -
         },
         "spec_sha256": _sha256(spec_file) if spec_file and spec_file.exists() else None,
         "submission_sha256": _sha256(job.submission.entry),
-        "limits": {"time_s": job.profile.time_limit_s, "memory_mb": job.spec.limits.memory_mb},
+        "limits": {"time_s": job.time_limit_s, "memory_mb": job.spec.limits.memory_mb},
         "host": {"python": platform.python_version(), "numpy": np.__version__, "platform": platform.platform()},
         "sandbox": obs.environment(),
         "run": {
@@ -90,8 +93,7 @@ def _summary(job: Job, tests: tuple[TestResult, ...], outcome: RunOutcome, endin
     score = sum(t.score for t in tests)
     total = sum(t.max_score for t in tests)
     lines = [
-        f"{job.spec.id}: {score:g}/{total:g} points "
-        f"({job.dataset.name}, {job.profile_name} profile, seed {job.seed})."
+        f"{job.spec.id}: {score:g}/{total:g} points ({job.dataset.name}, {job.profile_name} profile, seed {job.seed})."
     ]
     if ending:
         lines.append(f"Your program did not run to the end: {ending}.")
@@ -129,11 +131,13 @@ def grade_submission(
     seed = spec.seed if options.seed is None else options.seed
     try:
         with tempfile.TemporaryDirectory(prefix="grader-job-") as tmp:
-            job = prepare(spec, submission, dataset, options.profile, seed, Path(tmp), options.device)
+            job = prepare(
+                spec, submission, dataset, options.profile, seed, Path(tmp), options.device, options.time_limit_s
+            )
             outcome = RUNNERS[options.backend]().run(job)
             ending = None
             if outcome.timed_out or outcome.exit_code != 0:
-                ending = outcome.ending(job.profile.time_limit_s, spec.limits.memory_mb)
+                ending = outcome.ending(job.time_limit_s, spec.limits.memory_mb)
             obs = Observation(job.artifacts, ending or "your code ended the process early (exit code 0)")
             prepared = obs.step("prepare")
             if not prepared.ok:

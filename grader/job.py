@@ -53,10 +53,15 @@ class Job:
     root: Path
     truth: Truth
     device: str = "cpu"
+    time_limit_override: float | None = None
 
     @property
     def profile(self) -> Profile:
         return self.spec.profiles[self.profile_name]  # type: ignore[index]
+
+    @property
+    def time_limit_s(self) -> float:
+        return self.time_limit_override or self.profile.time_limit_s
 
     @property
     def artifacts(self) -> Path:
@@ -96,6 +101,7 @@ def prepare(
     seed: int,
     root: Path,
     device: str = "cpu",
+    time_limit_s: float | None = None,
 ) -> Job:
     """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
     profile = spec.profiles[profile_name]  # type: ignore[index]
@@ -121,4 +127,4 @@ def prepare(
         "device": device,
     }
     (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
-    return Job(spec, submission, dataset, profile_name, seed, root, truth, device)
+    return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s)

@@ -1,4 +1,4 @@
-"""The reference MLP of the course note as a NumPy forward pass, so the host scores weights without importing a framework.
+"""The course note's reference MLP as a NumPy forward pass: the host scores weights without importing a framework.
 
 Dropout is the identity at inference, so the reference is Flatten -> Linear -> ReLU -> Linear -> Softmax.
 """

@@ -1,6 +1,6 @@
 """Assignment specs: `assignment.yaml` read with `yaml.safe_load` into validated, frozen dataclasses.
 
-Every problem is reported at once, each with its path (`checks[2].points: ...`), so an instructor fixes a spec in one go.
+Every problem is reported at once, each with its path (`checks[2].points: ...`): an instructor fixes a spec in one go.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.reference import FORWARDS, ReferenceMismatch, ordered
 from grader.spec import AssignmentSpec
 
+
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class AccuracyParams:
     reference: StrictStr
@@ -48,11 +49,13 @@ def accuracy(ctx: CheckContext, params: AccuracyParams) -> Outcome:
     try:
         probs = FORWARDS[params.reference](weights, (x / np.float32(255.0)).astype(np.float32))
     except ReferenceMismatch as exc:
-        return Outcome(False, f"the trained weights do not fit the reference architecture, so they cannot be scored: {exc}")
+        return Outcome(
+            False, f"the trained weights do not fit the reference architecture, so they cannot be scored: {exc}"
+        )
     measured = float((probs.argmax(axis=1) == y).mean())
     metrics = {"accuracy": round(measured, 6), "threshold": threshold, "heldout_images": len(y)}
     where = f"on {len(y):,} held-out {job.dataset.name} images ({job.profile_name} profile)"
-    note = "" if step.ok else f"\nNote: {step_problem(step, '`train(...)`')}"
+    note = "" if step.ok else f"\nNote: {step_problem(step, '`train(...)`', brief=True)}"
     if measured >= threshold:
         return Outcome(True, f"accuracy {measured:.4f} {where}; the threshold is {threshold:.2f}.{note}", metrics)
     return Outcome(

@@ -78,10 +78,11 @@ def check(
     return decorate
 
 
-def step_problem(step: Step, what: str) -> str:
-    """Why a step's output cannot be checked, in the student's terms."""
+def step_problem(step: Step, what: str, *, brief: bool = False) -> str:
+    """Why a step's output cannot be checked, in the student's terms (`brief`: the error's last line only)."""
     if step.status == "error":
-        return f"{what} raised an error, so it could not be checked:\n{step.error}"
+        error = (step.error or "").strip().splitlines()[-1:] if brief else [step.error or ""]
+        return f"{what} raised an error, so it could not be checked:\n{''.join(error)}"
     if step.status == "skipped":
         return f"{what} was not run: {step.error}"
     return f"{what} did not finish: {step.error}"

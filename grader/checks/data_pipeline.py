@@ -28,7 +28,8 @@ def _pixels(name: str, found: np.ndarray, raw: np.ndarray) -> str | None:
             f"{name}: pixel values go up to {found.max():g}, so they are not scaled to [0, 1]. "
             "Divide by 255.0 as the course note does (section 1-1, 데이터셋 로딩)."
         )
-    return f"{name}: pixels are in [0, 1] but differ from x / 255.0 (largest difference {np.abs(found - raw / 255).max():.3g})"
+    gap = np.abs(found - raw / 255).max()
+    return f"{name}: pixels are in [0, 1] but differ from x / 255.0 (largest difference {gap:.3g})"
 
 
 def _labels(name: str, found: np.ndarray, raw: np.ndarray, classes: int) -> str | None:
@@ -66,7 +67,10 @@ def data_pipeline(ctx: CheckContext, params: DataParams) -> Outcome:
     except ArtifactError as exc:
         return Outcome(False, f"the grader could not read what load_data returned: {exc}")
     problems: list[str | None] = list(_sizes(step.facts, len(truth.train_raw[0]), len(truth.test_raw[0])))
-    for split, raw, picks in (("train", truth.train_raw, truth.train_sample), ("test", truth.test_raw, truth.test_sample)):
+    for split, raw, picks in (
+        ("train", truth.train_raw, truth.train_sample),
+        ("test", truth.test_raw, truth.test_sample),
+    ):
         if f"x_{split}" in sample:
             problems.append(_pixels(f"x_{split}", sample[f"x_{split}"], raw[0][picks]))
         if f"y_{split}" in sample:

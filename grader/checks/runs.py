@@ -23,8 +23,13 @@ def runs(ctx: CheckContext, params: RunsParams) -> Outcome:
     if not broken:
         return Outcome(True, f"submission.py imported and all {len(steps) - 1} functions ran without error.")
     lines = ["These parts of your submission did not run cleanly:"]
+    skipped: dict[str, list[str]] = {}
     for step in broken:
         label = _LABELS.get(step.name, f"`{step.name}`")
-        verdict = {"error": "raised an error", "skipped": "was not run"}.get(step.status, "did not finish")
+        if step.status == "skipped":
+            skipped.setdefault(step.error or "", []).append(label)
+            continue
+        verdict = "raised an error" if step.status == "error" else "did not finish"
         lines.append(f"- {label} {verdict}: {step.error}")
+    lines += [f"- {', '.join(labels)} not run: {reason}" for reason, labels in skipped.items()]
     return Outcome(False, "\n".join(lines), {"failed_steps": len(broken)})

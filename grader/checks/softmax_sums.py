@@ -29,7 +29,9 @@ def softmax_sums(ctx: CheckContext, params: SoftmaxParams) -> Outcome:
         return Outcome(False, f"the grader could not read what predict_proba returned: {exc}")
     expected = (rows, params.classes)
     if probs.shape != expected:
-        return Outcome(False, f"predict_proba on {rows} test images should return shape {expected}, found {probs.shape}")
+        return Outcome(
+            False, f"predict_proba on {rows} test images should return shape {expected}, found {probs.shape}"
+        )
     if not np.isfinite(probs).all():
         return Outcome(False, "predict_proba returned NaN or infinite values")
     sums = probs.sum(axis=1)
@@ -50,5 +52,7 @@ def softmax_sums(ctx: CheckContext, params: SoftmaxParams) -> Outcome:
             metrics,
         )
     if np.abs(probs - probs[0]).max() < 1e-6:
-        return Outcome(False, "every row of predict_proba is the same: the output does not depend on the image", metrics)
+        return Outcome(
+            False, "every row of predict_proba is the same: the output does not depend on the image", metrics
+        )
     return Outcome(True, f"{rows} rows, all non-negative, each summing to 1 (largest error {worst:.2e}).", metrics)

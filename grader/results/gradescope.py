@@ -4,7 +4,6 @@ extra_data carrying the provenance that makes a grade reproducible."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -48,5 +47,5 @@ def write(result: AssignmentResult, folder: Path) -> Path:
     target = folder / FILENAME
     tmp = folder / f".{FILENAME}.tmp"
     tmp.write_text(json.dumps(to_gradescope(result), indent=2, sort_keys=False), encoding="utf-8")
-    os.replace(tmp, target)
+    tmp.replace(target)
     return target

@@ -6,6 +6,7 @@ endless loops, memory bombs and floods of output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -47,7 +48,7 @@ class LocalRunner:
     name = "local"
 
     def run(self, job: Job) -> RunOutcome:
-        limit = job.profile.time_limit_s
+        limit = job.time_limit_s
         memory_mb = job.spec.limits.memory_mb
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -68,18 +69,19 @@ class LocalRunner:
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # the whole group: children the student forked die too
-            except ProcessLookupError:
-                pass
+            with contextlib.suppress(ProcessLookupError):  # the whole group: children the student forked die too
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         text = output.text()
+        process.stdout.close()
         return RunOutcome(
             exit_code=process.returncode if not timed_out else None,
             timed_out=timed_out,
             seconds=time.perf_counter() - started,
             output=text,
             output_bytes=output.total,
-            memory_exceeded=not timed_out and process.returncode != 0 and any(marker in text[-4000:] for marker in MEMORY_MARKERS),
+            memory_exceeded=not timed_out
+            and process.returncode != 0
+            and any(marker in text[-4000:] for marker in MEMORY_MARKERS),
             backend_info={"backend": self.name, "python": sys.executable},
         )

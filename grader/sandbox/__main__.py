@@ -27,7 +27,7 @@ def _versions(packages: tuple[str, ...]) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     job = SandboxJob.read(Path(argv[0]))
-    rec = Recorder(job.artifacts)
+    rec = Recorder(job.artifacts, job.submission.parent)
     probe = PROBES[job.probe]
     random.seed(job.seed)
     np.random.seed(job.seed)
@@ -39,8 +39,10 @@ def main(argv: list[str]) -> int:
     with rec.step("import"):
         module = load_submission(job.submission)
     if module is None:
-        return 0
-    probe.run(job, module, rec)
+        for step in probe.steps:
+            rec.skip(step, "submission.py could not be imported (see `runs` for the error)")
+    else:
+        probe.run(job, module, rec)
     rec.write_json("progress.json", {"step": "done"})
     return 0
 

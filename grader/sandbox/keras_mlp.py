@@ -14,6 +14,7 @@ from grader.sandbox.loader import contract_function
 from grader.sandbox.recorder import Recorder, StepFailed
 
 _asarray = np.asarray
+STEPS = ("load_data", "build_model", "compile_model", "predict_proba", "train", "export_weights")
 
 
 def prepare(job: SandboxJob) -> None:

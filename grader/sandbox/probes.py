@@ -17,7 +17,8 @@ class Probe:
     prepare: Callable[[SandboxJob], None]
     run: Callable[[SandboxJob, ModuleType, Recorder], None]
     packages: tuple[str, ...]
+    steps: tuple[str, ...]
 
 
 PROBES: Registry[Probe] = Registry("sandbox probe")
-PROBES.add("keras_mlp", Probe(keras_mlp.prepare, keras_mlp.run, ("tensorflow", "keras", "numpy")))
+PROBES.add("keras_mlp", Probe(keras_mlp.prepare, keras_mlp.run, ("tensorflow", "keras", "numpy"), keras_mlp.STEPS))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import traceback
 from collections.abc import Iterator, Mapping
@@ -25,16 +24,24 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("wb") as handle:
         handle.write(data)
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
-def describe_exception(exc: BaseException) -> str:
-    """The tail of the traceback, the way a student would see it in a terminal."""
+def describe_exception(exc: BaseException, student_dir: Path | None = None) -> str:
+    """The traceback from the student's first frame on, with the student's paths shortened, as a terminal shows it."""
     try:
-        lines = traceback.format_exception(exc)
+        frames = traceback.extract_tb(exc.__traceback__)
+        if student_dir is not None:
+            prefix = str(student_dir)
+            first = next((i for i, f in enumerate(frames) if f.filename.startswith(prefix)), len(frames))
+            frames = frames[first:]
+        lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)] if frames else []
+        lines += traceback.format_exception_only(exc)
     except Exception:  # a hostile __str__ must not take the sandbox down
         return f"{type(exc).__name__} (its message could not be shown)"
     text = "".join(lines).rstrip()
+    if student_dir is not None:
+        text = text.replace(f"{student_dir}/", "")
     return "\n".join(text.splitlines()[-TRACEBACK_LINES:])
 
 
@@ -45,8 +52,9 @@ class StepFailed(Exception):
 class Recorder:
     """Records steps as `steps/<name>.json` and arrays as `.npy`/`.npz` in the artifacts folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, student_dir: Path | None = None) -> None:
         self.folder = folder
+        self.student_dir = student_dir
         (folder / "steps").mkdir(parents=True, exist_ok=True)
 
     def write_json(self, name: str, payload: Mapping[str, Any]) -> None:
@@ -55,12 +63,12 @@ class Recorder:
     def save_array(self, name: str, array: object) -> None:
         tmp = self.folder / f".{name}.tmp.npy"
         _save(tmp, _asarray(array), allow_pickle=False)
-        os.replace(tmp, self.folder / f"{name}.npy")
+        tmp.replace(self.folder / f"{name}.npy")
 
     def save_arrays(self, name: str, arrays: Mapping[str, object]) -> None:
         tmp = self.folder / f".{name}.tmp.npz"
         _savez(tmp, **{key: _asarray(value) for key, value in arrays.items()})
-        os.replace(tmp, self.folder / f"{name}.npz")
+        tmp.replace(self.folder / f"{name}.npz")
 
     def skip(self, name: str, reason: str) -> None:
         self.write_json(f"steps/{name}.json", {"name": name, "status": "skipped", "error": reason, "seconds": 0.0})
@@ -79,6 +87,6 @@ class Recorder:
         except SystemExit as exc:
             status, error = "error", f"the code called sys.exit({exc.code!r}) instead of returning"
         except BaseException as exc:  # student code may raise anything, KeyboardInterrupt included
-            status, error = "error", describe_exception(exc)
+            status, error = "error", describe_exception(exc, self.student_dir)
         record = {"name": name, "status": status, "error": error, "seconds": time.perf_counter() - started}
         self.write_json(f"steps/{name}.json", {**record, "facts": facts})

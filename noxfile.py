@@ -1,0 +1,55 @@
+"""Sessions: `tests` (the suite), `lint` (ruff), `grade` (grade the bundled examples, or pass `grader grade` arguments
+after `--`), `calibrate` (re-measure accuracy thresholds on the reference)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+PROJECT = ".[tf,dev]"
+EXAMPLES = "01_tf_quickstart"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (smoke profile; real Fashion-MNIST from Debian's dataset-fashion-mnist)."""
+    session.install("-e", PROJECT)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", "grader", "tests", "noxfile.py")
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Grade the bundled examples (reference + flawed) and print the gradebook; `-- ARGS` grades anything else."""
+    session.install("-e", PROJECT)
+    if session.posargs:
+        session.run("grader", "grade", *session.posargs)
+        return
+    solution = ROOT / "solutions" / EXAMPLES
+    flawed = sorted(str(p) for p in (solution / "flawed").glob("*.py"))
+    session.run(
+        "grader", "grade", EXAMPLES, str(solution / "submission.py"), *flawed,
+        "--profile", "smoke", "--dataset", "fashion-mnist", "--time-limit", "60", "--out", "results/examples",
+    )  # fmt: skip
+
+
+@nox.session
+def calibrate(session: nox.Session) -> None:
+    """Grade the reference over five seeds per profile and record the figures in calibration.yaml."""
+    session.install("-e", PROJECT)
+    args = session.posargs or [EXAMPLES, "--dataset", "fashion-mnist"]
+    for profile in ("smoke", "full"):
+        session.run("grader", "calibrate", *args, "--profile", profile)

@@ -1,0 +1,90 @@
+"""The `grader` command: exit codes, files written, and what students and instructors see."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from grader import datasets
+from grader.cli import main
+
+from .conftest import ROOT
+
+SKELETON = ROOT / "assignments" / "01_tf_quickstart" / "submission.py"
+
+
+def test_grading_a_skeleton_works_even_though_the_student_scores_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    options = ["--dataset", "fashion-mnist", "--profile", "smoke", "--out", str(out)]
+    code = main(["grade", "01_tf_quickstart", str(SKELETON), *options])
+    assert code == 0
+    result = json.loads((out / "01_tf_quickstart" / "results.json").read_text(encoding="utf-8"))
+    assert result["score"] == 0
+    assert "NotImplementedError: TODO: load_data" in result["tests"][0]["output"]
+    assert result["extra_data"]["status"] == "graded"
+    assert result["extra_data"]["provenance"]["dataset"]["name"] == "fashion-mnist"
+
+
+def test_missing_dataset_still_writes_a_result_per_submission(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    without_system_copies = {name: replace(info, system_dirs=()) for name, info in datasets.DATASETS.items()}
+    monkeypatch.setattr(datasets, "DATASETS", without_system_copies)
+    out = tmp_path / "out"
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    (folder / "submission.py").write_text(SKELETON.read_text(encoding="utf-8"), encoding="utf-8")
+    code = main(
+        [
+            "grade",
+            "01_tf_quickstart",
+            str(folder),
+            str(SKELETON),
+            "--dataset",
+            "fashion-mnist",
+            "--data-dir",
+            str(tmp_path / "empty-cache"),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 1
+    for name in ("alice", "01_tf_quickstart"):
+        result = json.loads((out / name / "results.json").read_text(encoding="utf-8"))
+        assert result["extra_data"]["status"] == "not_graded"
+        assert "not a score you earned" in result["output"]
+    assert "grader data fetch fashion-mnist" in capsys.readouterr().err
+
+
+def test_check_shows_visible_checks_only(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "01_tf_quickstart", "--dataset", "fashion-mnist"])
+    assert code == 0
+    shown = capsys.readouterr().out
+    assert "FAIL Runs without errors" in shown
+    assert "Accuracy on held-out images" not in shown
+    assert "1 more check(s) are graded after the due date" in shown
+
+
+def test_unknown_submission_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["grade", "01_tf_quickstart", str(tmp_path / "nope.py"), "--out", str(tmp_path)])
+    assert code == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_folder_without_submission_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grade", "01_tf_quickstart", str(tmp_path)]) == 2
+    assert "must hold submission.py" in capsys.readouterr().err
+
+
+def test_unknown_assignment_lists_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grade", "99_nope", str(SKELETON)]) == 2
+    assert "01_tf_quickstart" in capsys.readouterr().err
+
+
+def test_data_list_reports_each_dataset(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "list"]) == 0
+    shown = capsys.readouterr().out
+    assert "mnist" in shown and "fashion-mnist" in shown

@@ -1,0 +1,79 @@
+"""The local backend keeps the grader safe from what student code does: exits, floods, memory and network use."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from grader.results import Status, SubmissionStatus
+from grader.runners.base import OutputCap
+
+from .conftest import Grade, reference_source, write_submission
+
+IMPORT_HEADER = "import numpy as np\nimport tensorflow as tf\n"
+
+
+def _lost(result: object) -> list[str]:
+    return sorted(t.check_id for t in result.tests if t.status is Status.FAILED)  # type: ignore[attr-defined]
+
+
+def _outputs(result: object) -> dict[str, str]:
+    return {t.check_id: t.output for t in result.tests}  # type: ignore[attr-defined]
+
+
+def test_output_cap_keeps_head_and_tail() -> None:
+    stream = io.BytesIO(b"A" * 1000 + b"B" * 100_000 + b"C" * 10)
+    cap = OutputCap(stream, head=100)
+    text = cap.text()
+    assert cap.total == 101_010
+    assert text.startswith("A" * 100)
+    assert text.endswith("C" * 10)
+    assert "bytes of output not kept" in text
+    assert len(text) < 20_000
+
+
+def test_sys_exit_at_import_is_an_error_not_a_pass(tmp_path: Path, grade: Grade) -> None:
+    path = write_submission(tmp_path, "exits", "import sys\nsys.exit(0)\n" + reference_source())
+    result = grade(path)
+    assert result.score == 0
+    assert "sys.exit(0)" in _outputs(result)["runs"]
+
+
+def test_os_exit_mid_training_keeps_earlier_checks(tmp_path: Path, grade: Grade) -> None:
+    source = reference_source().replace(
+        "    model.fit(x_train, y_train, epochs=epochs)\n", "    import os\n    os._exit(0)\n"
+    )
+    result = grade(write_submission(tmp_path, "os_exit", source))
+    assert result.status is SubmissionStatus.GRADED
+    assert _lost(result) == ["accuracy", "runs"]
+    assert "ended the process early (exit code 0)" in _outputs(result)["runs"]
+
+
+def test_printing_100_mb_is_capped(tmp_path: Path, grade: Grade) -> None:
+    flood = "import sys\nfor _ in range(100):\n    sys.stdout.write('x' * (1 << 20))\nprint('score: 100')\n"
+    result = grade(write_submission(tmp_path, "flood", flood + reference_source()))
+    assert result.score == 10
+    assert result.provenance["run"]["output_bytes"] > 100 * (1 << 20)
+    assert len(result.output) < 10_000
+
+
+def test_memory_bomb_hits_the_memory_limit(tmp_path: Path, grade: Grade) -> None:
+    bomb = "blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 28))\n"
+    result = grade(write_submission(tmp_path, "bomb", IMPORT_HEADER + bomb))
+    assert result.status is SubmissionStatus.GRADED
+    assert result.score == 0
+    assert "MemoryError" in _outputs(result)["runs"]
+
+
+def test_network_is_refused(tmp_path: Path, grade: Grade) -> None:
+    source = "import urllib.request\nurllib.request.urlopen('http://127.0.0.1:9/', timeout=2)\n"
+    result = grade(write_submission(tmp_path, "network", source))
+    assert result.score == 0
+    assert "network access is disabled while grading" in _outputs(result)["runs"]
+
+
+def test_course_note_download_code_runs_offline(tmp_path: Path, grade: Grade) -> None:
+    """`mnist.load_data()` written as in the note gets the grader's dataset without touching the network."""
+    source = reference_source().replace("mnist = tf.keras.datasets.mnist", "mnist = tf.keras.datasets.fashion_mnist")
+    result = grade(write_submission(tmp_path, "fashion_loader", source))
+    assert result.score == 10
