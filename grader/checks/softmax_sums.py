@@ -41,7 +41,7 @@ def softmax_sums(ctx: CheckContext, params: SoftmaxParams) -> Outcome:
         return Outcome(
             False,
             f"predict_proba returned negative values (smallest {probs.min():.4g}): probabilities are never negative. "
-            "Return the softmax output as is (course note 1-1: 모델 확률 출력).",
+            "Does the last layer use softmax? Return its output as is (course note 1-1: 모델 확률 출력).",
             metrics,
         )
     if worst > params.tolerance:
