@@ -125,6 +125,7 @@ def prepare(
         "train_sample": truth.train_sample.tolist(),
         "test_sample": truth.test_sample.tolist(),
         "device": device,
+        "normalize": {"mean": spec.normalize.mean, "std": spec.normalize.std},
     }
     (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
     return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
@@ -66,6 +67,17 @@ class Limits:
 
 
 @dataclass(frozen=True, config=_STRICT)
+class Normalize:
+    """The canonical input: (pixels / 255 - mean) / std, as the course note prepares it for this framework."""
+
+    mean: Annotated[float, BeforeValidator(_number)] = 0.0
+    std: Annotated[float, BeforeValidator(_number), Field(gt=0)] = 1.0
+
+    def apply(self, pixels: np.ndarray) -> np.ndarray:
+        return ((pixels / np.float32(255.0) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
+
+
+@dataclass(frozen=True, config=_STRICT)
 class CheckSpec:
     id: StrictStr
     points: Annotated[float, BeforeValidator(_number), Field(ge=0)]
@@ -93,6 +105,7 @@ class AssignmentSpec:
     profiles: dict[ProfileName, Profile]
     limits: Limits
     checks: tuple[CheckSpec, ...]
+    normalize: Normalize = Normalize()
     folder: Path | None = None
 
     @property

@@ -3,7 +3,6 @@ architecture on held-out images that student code never receives, must reach the
 
 from __future__ import annotations
 
-import numpy as np
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
@@ -47,7 +46,7 @@ def accuracy(ctx: CheckContext, params: AccuracyParams) -> Outcome:
         return Outcome(False, step_problem(step, "`train(...)`") + "\nThere are no trained weights to evaluate.")
     x, y = job.truth.heldout
     try:
-        probs = FORWARDS[params.reference](weights, (x / np.float32(255.0)).astype(np.float32))
+        probs = FORWARDS[params.reference](weights, job.spec.normalize.apply(x))
     except ReferenceMismatch as exc:
         return Outcome(
             False, f"the trained weights do not fit the reference architecture, so they cannot be scored: {exc}"

@@ -36,7 +36,7 @@ class CheckContext:
 
     def probe_inputs(self) -> np.ndarray:
         """The probe images scaled the canonical way, exactly as the sandbox fed them to the model."""
-        return (self.job.truth.probe / np.float32(255.0)).astype(np.float32)
+        return self.spec.normalize.apply(self.job.truth.probe)
 
 
 CrossRule = Callable[[Any, AssignmentSpec], list[str]]

@@ -22,6 +22,8 @@ class SandboxJob:
     train_sample: tuple[int, ...]
     test_sample: tuple[int, ...]
     device: str
+    mean: float
+    std: float
 
     @property
     def artifacts(self) -> Path:
@@ -44,7 +46,13 @@ class SandboxJob:
             train_sample=tuple(int(i) for i in raw["train_sample"]),
             test_sample=tuple(int(i) for i in raw["test_sample"]),
             device=str(raw.get("device", "cpu")),
+            mean=float(raw["normalize"]["mean"]),
+            std=float(raw["normalize"]["std"]),
         )
+
+    def canonical(self, pixels: np.ndarray) -> np.ndarray:
+        """The course note's preprocessing, applied by the grader so training never depends on the student's."""
+        return ((pixels / np.float32(255.0) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
 
     def arrays(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         with np.load(self.root / "data" / f"{name}.npz", allow_pickle=False) as data:
