@@ -12,8 +12,7 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
-PROJECT = ".[tf,dev]"
-EXAMPLES = "01_tf_quickstart"
+PROJECT = ".[tf,torch,lightning,dev]"
 
 
 @nox.session
@@ -38,18 +37,24 @@ def grade(session: nox.Session) -> None:
     if session.posargs:
         session.run("grader", "grade", *session.posargs)
         return
-    solution = ROOT / "solutions" / EXAMPLES
-    flawed = sorted(str(p) for p in (solution / "flawed").glob("*.py"))
-    session.run(
-        "grader", "grade", EXAMPLES, str(solution / "submission.py"), *flawed,
-        "--profile", "smoke", "--dataset", "fashion-mnist", "--time-limit", "60", "--out", "results/examples",
-    )  # fmt: skip
+    for spec in sorted((ROOT / "assignments").glob("*/assignment.yaml")):
+        assignment = spec.parent.name
+        solution = ROOT / "solutions" / assignment
+        examples = sorted(str(p) for p in (solution / "examples").glob("*.py"))
+        session.run(
+            "grader", "grade", assignment, str(solution / "submission.py"), *examples,
+            "--profile", "smoke", "--dataset", "fashion-mnist", "--time-limit", "60",
+            "--out", f"results/examples/{assignment}",
+        )  # fmt: skip
 
 
 @nox.session
 def calibrate(session: nox.Session) -> None:
-    """Grade the reference over five seeds per profile and record the figures in calibration.yaml."""
+    """Grade each reference over five seeds per profile and record the figures in calibration.yaml."""
     session.install("-e", PROJECT)
-    args = session.posargs or [EXAMPLES, "--dataset", "fashion-mnist"]
-    for profile in ("smoke", "full"):
-        session.run("grader", "calibrate", *args, "--profile", profile)
+    if session.posargs:
+        session.run("grader", "calibrate", *session.posargs)
+        return
+    for spec in sorted((ROOT / "assignments").glob("*/assignment.yaml")):
+        for profile in ("smoke", "full"):
+            session.run("grader", "calibrate", spec.parent.name, "--dataset", "fashion-mnist", "--profile", profile)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
-_NAME = re.compile(r"^[a-z_]+\.(json|npy|npz)$")
+_NAME = re.compile(r"^[A-Za-z_]+\.(json|npy|npz)$")
 
 
 class ArtifactError(Exception):

@@ -6,17 +6,20 @@ The held-out images are never written into the job folder, so student code canno
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from grader.datasets import Dataset
+from grader.datasets import Dataset, write_idx
 from grader.spec import AssignmentSpec, Profile
 
 PROBE_ROWS = 20
 SAMPLE_ROWS = 64
+TORCHVISION_FRAMEWORKS = frozenset({"torch", "lightning"})
+TORCHVISION_FOLDERS = ("MNIST", "FashionMNIST")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,26 @@ def split(dataset: Dataset, spec: AssignmentSpec, profile: Profile, seed: int) -
     )
 
 
+def serve_torchvision(folder: Path, truth: Truth) -> None:
+    """Raw IDX files where `torchvision.datasets.MNIST(root, download=True)` finds them, so it never downloads.
+
+    Whichever of MNIST or FashionMNIST the student asks for, they get the dataset the grader was told to use.
+    """
+    files = {
+        "train-images-idx3-ubyte": truth.train_raw[0],
+        "train-labels-idx1-ubyte": truth.train_raw[1],
+        "t10k-images-idx3-ubyte": truth.test_raw[0],
+        "t10k-labels-idx1-ubyte": truth.test_raw[1],
+    }
+    first = folder / TORCHVISION_FOLDERS[0] / "raw"
+    first.mkdir(parents=True, exist_ok=True)
+    for name, array in files.items():
+        write_idx(first / name, np.ascontiguousarray(array), compress=False)
+    for other in TORCHVISION_FOLDERS[1:]:
+        (folder / other).mkdir(parents=True, exist_ok=True)
+        shutil.copytree(first, folder / other / "raw", copy_function=os.link)
+
+
 def prepare(
     spec: AssignmentSpec,
     submission: Submission,
@@ -111,6 +134,8 @@ def prepare(
     np.savez(root / "data" / "train.npz", x=truth.train_raw[0], y=truth.train_raw[1])
     np.savez(root / "data" / "test.npz", x=truth.test_raw[0], y=truth.test_raw[1])
     np.save(root / "data" / "probe.npy", truth.probe)
+    if spec.framework in TORCHVISION_FRAMEWORKS:
+        serve_torchvision(root / "work" / "data", truth)
     # Only the entry file and plain helper files travel: symlinks could point anywhere on the host.
     for path in sorted(submission.folder.iterdir()) if submission.entry.name == spec.entry else []:
         if path.is_file() and not path.is_symlink() and path.suffix == ".py":

@@ -51,3 +51,10 @@ def keras_mlp(weights: Sequence[np.ndarray], x: np.ndarray) -> np.ndarray:
 def ordered(bundle: dict[str, np.ndarray]) -> list[np.ndarray]:
     """Weights saved as w0, w1, ... back into their order."""
     return [bundle[key] for key in sorted(bundle, key=lambda k: int(k[1:]) if k[1:].isdigit() else -1)]
+
+
+@FORWARDS.register("torch_mlp")
+def torch_mlp(weights: Sequence[np.ndarray], x: np.ndarray) -> np.ndarray:
+    """PyTorch stores Linear weights as (out_features, in_features)."""
+    w1, b1, w2, b2 = _four(weights)
+    return _mlp(w1.T, b1, w2.T, b2, x)

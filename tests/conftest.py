@@ -29,19 +29,26 @@ def fashion() -> datasets.Dataset:
 
 
 @pytest.fixture(scope="session")
-def tf_spec() -> AssignmentSpec:
-    return load_spec("01_tf_quickstart")
+def grade_as(fashion: datasets.Dataset) -> Callable[[str], Grade]:
+    """`grade_as(assignment)(path, ...)` grades a submission file on the smoke profile (Fashion-MNIST)."""
+    specs: dict[str, AssignmentSpec] = {}
+
+    def for_assignment(assignment: str) -> Grade:
+        spec = specs.setdefault(assignment, load_spec(assignment))
+
+        def run(path: Path, name: str | None = None, **options: object) -> AssignmentResult:
+            grade_options = GradeOptions(profile="smoke", **options)  # type: ignore[arg-type]
+            return grade_submission(spec, Submission(name or path.stem, path), fashion, grade_options)
+
+        return run
+
+    return for_assignment
 
 
 @pytest.fixture(scope="session")
-def grade(tf_spec: AssignmentSpec, fashion: datasets.Dataset) -> Grade:
-    """Grade a submission file of the TF quickstart on the smoke profile (Fashion-MNIST)."""
-
-    def run(path: Path, name: str | None = None, **options: object) -> AssignmentResult:
-        submission = Submission(name or path.stem, path)
-        return grade_submission(tf_spec, submission, fashion, GradeOptions(profile="smoke", **options))  # type: ignore[arg-type]
-
-    return run
+def grade(grade_as: Callable[[str], Grade]) -> Grade:
+    """Grade a submission of the TF quickstart on the smoke profile."""
+    return grade_as("01_tf_quickstart")
 
 
 def write_submission(folder: Path, name: str, source: str) -> Path:
@@ -50,5 +57,5 @@ def write_submission(folder: Path, name: str, source: str) -> Path:
     return path
 
 
-def reference_source() -> str:
-    return (ROOT / "solutions" / "01_tf_quickstart" / "submission.py").read_text(encoding="utf-8")
+def reference_source(assignment: str = "01_tf_quickstart") -> str:
+    return (ROOT / "solutions" / assignment / "submission.py").read_text(encoding="utf-8")

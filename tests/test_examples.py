@@ -1,10 +1,11 @@
-"""The bundled examples, graded end to end on the smoke profile: the reference earns full marks and each flawed
-example loses exactly the points of the checks listed in solutions/<id>/flawed/expected.yaml, with a message
-naming the problem."""
+"""The bundled examples, graded end to end on the smoke profile: each reference earns full marks and each example
+loses exactly the points of the checks listed in solutions/<id>/examples/expected.yaml, with a message naming the
+problem."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,36 +16,47 @@ from grader.results import Status, SubmissionStatus
 
 from .conftest import ROOT, Grade
 
-FLAWED = ROOT / "solutions" / "01_tf_quickstart" / "flawed"
-EXPECTED = yaml.safe_load((FLAWED / "expected.yaml").read_text(encoding="utf-8"))
+SOLUTIONS = ROOT / "solutions"
+ASSIGNMENTS = sorted(p.parent.parent.name for p in SOLUTIONS.glob("*/examples/expected.yaml"))
+EXPECTED = {
+    a: yaml.safe_load((SOLUTIONS / a / "examples" / "expected.yaml").read_text(encoding="utf-8")) for a in ASSIGNMENTS
+}
+CASES = [(assignment, name) for assignment in ASSIGNMENTS for name in sorted(EXPECTED[assignment])]
 
 
-def test_every_flawed_example_has_an_expectation() -> None:
-    assert sorted(EXPECTED) == sorted(p.stem for p in FLAWED.glob("*.py"))
+def test_every_assignment_has_a_reference_and_examples() -> None:
+    assert sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.yaml")) == ASSIGNMENTS
+    for assignment in ASSIGNMENTS:
+        assert (SOLUTIONS / assignment / "submission.py").is_file()
+        files = sorted(p.stem for p in (SOLUTIONS / assignment / "examples").glob("*.py"))
+        assert files == sorted(EXPECTED[assignment])
 
 
-def test_reference_earns_full_marks(grade: Grade) -> None:
-    result = grade(ROOT / "solutions" / "01_tf_quickstart" / "submission.py", "reference")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_earns_full_marks(grade_as: Callable[[str], Grade], assignment: str) -> None:
+    result = grade_as(assignment)(SOLUTIONS / assignment / "submission.py", "reference")
     assert result.status is SubmissionStatus.GRADED
     failures = {t.check_id: t.output for t in result.tests if t.status is not Status.PASSED}
     assert failures == {}
     assert result.score == result.max_score == 10
 
 
-def test_grading_twice_gives_the_same_scores_and_metrics(grade: Grade) -> None:
-    path = ROOT / "solutions" / "01_tf_quickstart" / "submission.py"
-    first, second = grade(path), grade(path)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grading_twice_gives_the_same_scores_and_metrics(grade_as: Callable[[str], Grade], assignment: str) -> None:
+    path = SOLUTIONS / assignment / "submission.py"
+    first, second = grade_as(assignment)(path), grade_as(assignment)(path)
     assert [(t.check_id, t.score, dict(t.metrics), t.output) for t in first.tests] == [
         (t.check_id, t.score, dict(t.metrics), t.output) for t in second.tests
     ]
-    assert first.tests[-1].metrics["accuracy"] > 0.5
+    assert next(t for t in first.tests if t.check_id == "accuracy").metrics["accuracy"] > 0.5
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_flawed_example_loses_exactly_its_checks(grade: Grade, name: str) -> None:
-    expected = EXPECTED[name]
-    result = grade(FLAWED / f"{name}.py", time_limit_s=expected.get("time_limit_s"))
+@pytest.mark.parametrize(("assignment", "name"), CASES)
+def test_example_loses_exactly_its_checks(grade_as: Callable[[str], Grade], assignment: str, name: str) -> None:
+    expected = EXPECTED[assignment][name]
+    path = SOLUTIONS / assignment / "examples" / f"{name}.py"
+    result = grade_as(assignment)(path, time_limit_s=expected.get("time_limit_s"))
     assert result.status is SubmissionStatus.GRADED
     lost = sorted(t.check_id for t in result.tests if t.status is Status.FAILED)
     assert lost == sorted(expected["loses"]), {t.check_id: t.output for t in result.tests}
@@ -57,18 +69,13 @@ def test_flawed_example_loses_exactly_its_checks(grade: Grade, name: str) -> Non
 
 def test_a_submission_cannot_write_its_own_results(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    example = SOLUTIONS / "01_tf_quickstart" / "examples" / "writes_results.py"
     args = ["--dataset", "fashion-mnist", "--profile", "smoke", "--out", str(out)]
-    code = main(["grade", "01_tf_quickstart", str(FLAWED / "writes_results.py"), *args])
-    assert code == 0
+    assert main(["grade", "01_tf_quickstart", str(example), *args]) == 0
     written = json.loads((out / "writes_results" / "results.json").read_text(encoding="utf-8"))
     assert written["score"] == 10
     assert [t["tags"][0] for t in written["tests"]] == [
-        "runs",
-        "data_pipeline",
-        "architecture",
-        "compile",
-        "softmax_sums",
-        "accuracy",
-    ]
-    assert not (FLAWED / "results.json").exists()
+        "runs", "data_pipeline", "architecture", "compile", "softmax_sums", "accuracy"
+    ]  # fmt: skip
+    assert not (example.parent / "results.json").exists()
     assert sorted(p.name for p in out.rglob("*")) == ["results.json", "writes_results"]

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from grader.checks import accuracy, architecture, compile, data_pipeline, runs, softmax_sums
+from grader.checks import (
+    accuracy,
+    architecture,
+    compile,
+    data_pipeline,
+    loss_advice,
+    optimizer,
+    runs,
+    softmax_sums,
+    train_eval_mode,
+    zero_grad,
+)
 from grader.checks.base import CHECKS, CheckContext, CheckDef, Outcome
 
 __all__ = [
@@ -14,6 +25,10 @@ __all__ = [
     "architecture",
     "compile",
     "data_pipeline",
+    "loss_advice",
+    "optimizer",
     "runs",
     "softmax_sums",
+    "train_eval_mode",
+    "zero_grad",
 ]

@@ -76,7 +76,7 @@ def _forward_problem(ctx: CheckContext, params: ArchitectureParams, weights: lis
     if gap > params.forward_tolerance:
         return (
             f"on the same weights your model's forward pass differs from the reference MLP by up to {gap:.3g}: "
-            "the model must compute exactly Flatten -> Dense(relu) -> Dropout -> Dense(softmax)"
+            "the model must compute exactly the layers of the course note, in that order"
         )
     return None
 

@@ -31,9 +31,10 @@ def main(argv: list[str]) -> int:
     probe = PROBES[job.probe]
     random.seed(job.seed)
     np.random.seed(job.seed)
+    device_info: dict[str, str] = {"device": job.device}
     with rec.step("prepare"):
-        probe.prepare(job)
-    rec.write_json("environment.json", {"versions": _versions(probe.packages), "device": job.device})
+        device_info.update(probe.prepare(job) or {})
+    rec.write_json("environment.json", {"versions": _versions(probe.packages), **device_info})
     netguard.install()
     module = None
     with rec.step("import"):

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from grader.registry import Registry
-from grader.sandbox import keras_mlp
+from grader.sandbox import keras_mlp, torch_loop
 from grader.sandbox.job import SandboxJob
 from grader.sandbox.recorder import Recorder
 
 
 @dataclass(frozen=True)
 class Probe:
-    prepare: Callable[[SandboxJob], None]
+    prepare: Callable[[SandboxJob], dict[str, str] | None]
     run: Callable[[SandboxJob, ModuleType, Recorder], None]
     packages: tuple[str, ...]
     steps: tuple[str, ...]
@@ -22,3 +22,4 @@ class Probe:
 
 PROBES: Registry[Probe] = Registry("sandbox probe")
 PROBES.add("keras_mlp", Probe(keras_mlp.prepare, keras_mlp.run, ("tensorflow", "keras", "numpy"), keras_mlp.STEPS))
+PROBES.add("torch_loop", Probe(torch_loop.prepare, torch_loop.run, ("torch", "torchvision", "numpy"), torch_loop.STEPS))

@@ -1,0 +1,266 @@
+"""Sandbox helpers shared by the PyTorch and Lightning probes: seeding, devices, loaders, and what the grader records
+about a model (its modules, a forward pass on the probe images, its weights, its gradients at each optimizer step)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox.job import SandboxJob
+from grader.sandbox.recorder import Recorder, StepFailed
+
+_asarray = np.asarray
+MODULE_SETTINGS = ("in_features", "out_features", "p", "dim")
+GRADIENT_STEPS = 6
+
+
+class DeviceUnavailable(RuntimeError):
+    """CUDA was asked for but this machine cannot provide it: a harness problem, never the student's."""
+
+
+def select_device(requested: str, cuda_available: bool) -> str:
+    """The note's `device` pattern, decided by the grader: CPU unless CUDA is both requested and present."""
+    if requested == "cpu":
+        return "cpu"
+    if requested == "cuda":
+        if not cuda_available:
+            raise DeviceUnavailable("CUDA was requested (--device cuda) but no CUDA GPU is visible to PyTorch")
+        return "cuda"
+    raise DeviceUnavailable(f"unknown device {requested!r} (use cpu or cuda)")
+
+
+def prepare(job: SandboxJob) -> dict[str, str]:
+    """Seed, pin deterministic kernels and pick the device before any student code runs."""
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    import torch
+
+    torch.manual_seed(job.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    device = select_device(job.device, torch.cuda.is_available())
+    info = {"device": device}
+    if device == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(0)
+        info["cuda"] = str(torch.version.cuda)
+    return info
+
+
+def tensors(job: SandboxJob, split: str) -> tuple[Any, Any]:
+    import torch
+
+    pixels, labels = job.arrays(split)
+    x = torch.from_numpy(job.canonical(pixels)).unsqueeze(1)
+    return x, torch.from_numpy(labels.astype(np.int64))
+
+
+def loader(job: SandboxJob, split: str, *, shuffle: bool, batch_size: int = 32) -> Any:
+    """The grader's own loader, built the canonical way, so training never depends on the student's make_loaders."""
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    generator = torch.Generator().manual_seed(job.seed)
+    return DataLoader(TensorDataset(*tensors(job, split)), batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+def probe_inputs(job: SandboxJob) -> Any:
+    import torch
+
+    pixels = np.load(job.root / "data" / "probe.npy", allow_pickle=False)
+    return torch.from_numpy(job.canonical(pixels)).unsqueeze(1)
+
+
+def record_loaders(function: Any, job: SandboxJob, rec: Recorder, facts: dict[str, Any]) -> None:
+    """Call make_loaders(root, batch_size=32) and record sizes, batching, shuffling and the rows the seed picked."""
+    from torch.utils.data import DataLoader, RandomSampler
+
+    result = function(str(job.workdir / "data"), batch_size=32)
+    try:
+        train_loader, test_loader = result
+    except (TypeError, ValueError):
+        raise StepFailed("make_loaders must return (train_loader, test_loader)") from None
+    sample: dict[str, Any] = {}
+    facts["shapes"], facts["loaders"] = {}, {}
+    for split, value, rows in (("train", train_loader, job.train_sample), ("test", test_loader, job.test_sample)):
+        if not isinstance(value, DataLoader):
+            raise StepFailed(f"make_loaders must return DataLoaders; the {split} loader is a {type(value).__name__}")
+        dataset = value.dataset
+        facts["loaders"][split] = {"batch_size": value.batch_size, "shuffle": isinstance(value.sampler, RandomSampler)}
+        items = [dataset[i] for i in rows if i < len(dataset)]
+        if len(items) == len(rows):
+            sample[f"x_{split}"] = np.stack([_asarray(x, dtype=np.float64) for x, _ in items])
+            sample[f"y_{split}"] = _asarray([int(y) for _, y in items], dtype=np.float64)
+        first = _asarray(dataset[0][0]).shape if len(dataset) else ()
+        facts["shapes"][f"x_{split}"] = [len(dataset), *first]
+        facts["shapes"][f"y_{split}"] = [len(dataset)]
+    rec.save_arrays("data_sample", sample)
+
+
+def describe_modules(model: Any) -> list[dict[str, Any]]:
+    """Leaf layers of torch.nn in order; losses and metrics attached to the model are not layers."""
+    layers = []
+    for module in model.modules():
+        kind = type(module).__name__
+        if any(True for _ in module.children()) or kind.endswith("Loss"):
+            continue
+        if not type(module).__module__.startswith("torch.nn"):
+            continue
+        entry: dict[str, Any] = {"type": kind}
+        for key in MODULE_SETTINGS:
+            if hasattr(module, key):
+                entry[key] = getattr(module, key)
+        layers.append(entry)
+    return layers
+
+
+def weights(model: Any) -> dict[str, np.ndarray]:
+    return {f"w{i}": p.detach().cpu().numpy() for i, p in enumerate(model.parameters())}
+
+
+def forward(model: Any, x: Any, device: str) -> np.ndarray:
+    """The model's own forward pass in eval mode without gradients, its mode restored afterwards."""
+    import torch
+
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x.to(device))
+    finally:
+        model.train(was_training)
+    return _asarray(out.detach().cpu() if hasattr(out, "detach") else out, dtype=np.float64)
+
+
+def optimizer_facts(optimizer: Any, model: Any) -> dict[str, Any]:
+    import torch
+
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise StepFailed(f"expected a torch.optim optimizer, found {type(optimizer).__name__}")
+    covered = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    return {
+        "optimizer": type(optimizer).__name__,
+        "learning_rate": float(optimizer.param_groups[0]["lr"]),
+        "covers_parameters": all(id(p) in covered for p in model.parameters()),
+    }
+
+
+class ModeSpy:
+    """Counts forward calls per phase with the model's mode and whether autograd was recording."""
+
+    def __init__(self, model: Any) -> None:
+        import torch
+
+        self.phase = "other"
+        self.counts: dict[str, dict[str, int]] = {}
+        self._torch = torch
+        self._handle = model.register_forward_pre_hook(self._hook)
+        self._model = model
+
+    def _hook(self, module: Any, args: Any) -> None:
+        counts = self.counts.setdefault(self.phase, {"calls": 0, "train_mode": 0, "grad_enabled": 0})
+        counts["calls"] += 1
+        counts["train_mode"] += int(self._model.training)
+        counts["grad_enabled"] += int(self._torch.is_grad_enabled())
+
+    @contextmanager
+    def during(self, phase: str) -> Iterator[None]:
+        self.phase = phase
+        try:
+            yield
+        finally:
+            self.phase = "other"
+
+    def close(self) -> None:
+        self._handle.remove()
+
+
+class CrossEntropySpy:
+    """Watches F.cross_entropy (what nn.CrossEntropyLoss calls) for inputs that are already probabilities."""
+
+    def __init__(self) -> None:
+        import torch.nn.functional as functional
+
+        self.calls = 0
+        self.probability_inputs = 0
+        self._functional = functional
+        self._original = functional.cross_entropy
+
+    def _spy(self, input: Any, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        with self._functional.torch.no_grad():
+            rows = input.detach().float()
+            if rows.ndim == 2 and bool((rows >= 0).all()) and bool(((rows.sum(1) - 1).abs() < 1e-4).all()):
+                self.probability_inputs += 1
+        return self._original(input, *args, **kwargs)
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        self._functional.cross_entropy = self._spy
+        try:
+            yield
+        finally:
+            self._functional.cross_entropy = self._original
+
+    def facts(self) -> dict[str, int]:
+        return {"calls": self.calls, "probability_inputs": self.probability_inputs}
+
+
+class GradientSpy:
+    """At each of the first optimizer steps, records the gradients the step uses and the batch's own fresh gradients.
+
+    Fresh gradients come from hooks on the parameters (what each backward() computed); the step's gradients are
+    read in an optimizer step pre-hook. Correct zero_grad usage makes the two equal, whatever the style.
+    """
+
+    def __init__(self, model: Any, optimizer: Any, steps: int = GRADIENT_STEPS) -> None:
+        import torch
+
+        self._torch = torch
+        self.params = [p for p in model.parameters() if p.requires_grad]
+        self.fresh = [torch.zeros_like(p) for p in self.params]
+        self.limit = steps
+        self.at_step: list[np.ndarray] = []
+        self.fresh_at_step: list[np.ndarray] = []
+        self.grad_missing: list[bool] = []
+        self.steps = 0
+        self.backward_calls = 0
+        self._hooks = [p.register_hook(self._collector(i)) for i, p in enumerate(self.params)]
+        self._step_hook = optimizer.register_step_pre_hook(self._before_step)
+
+    def _collector(self, index: int) -> Any:
+        def collect(grad: Any) -> None:
+            if index == 0:
+                self.backward_calls += 1
+            self.fresh[index] += grad.detach()
+
+        return collect
+
+    def _flat(self, tensors: list[Any]) -> np.ndarray:
+        return self._torch.cat([t.detach().reshape(-1).float().cpu() for t in tensors]).numpy()
+
+    def _before_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        if len(self.at_step) < self.limit:
+            grads = [p.grad if p.grad is not None else self._torch.zeros_like(p) for p in self.params]
+            self.at_step.append(self._flat(grads))
+            self.fresh_at_step.append(self._flat(self.fresh))
+            self.grad_missing.append(all(p.grad is None for p in self.params))
+        self.steps += 1
+        for tensor in self.fresh:
+            tensor.zero_()
+
+    def close(self, rec: Recorder) -> dict[str, int]:
+        for hook in self._hooks:
+            hook.remove()
+        self._step_hook.remove()
+        if self.at_step:
+            rec.save_arrays(
+                "gradients",
+                {
+                    "at_step": np.stack(self.at_step),
+                    "fresh": np.stack(self.fresh_at_step),
+                    "grad_missing": np.asarray(self.grad_missing),
+                },
+            )
+        return {"optimizer_steps": self.steps, "backward_calls": self.backward_calls}

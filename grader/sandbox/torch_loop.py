@@ -1,0 +1,90 @@
+"""Probe for section 2-1 (PyTorch training loop): calls each contract function and records what it observes,
+including the gradients at every early optimizer step and the model's mode while training and evaluating."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox import torch_common as tc
+from grader.sandbox.job import SandboxJob
+from grader.sandbox.loader import contract_function
+from grader.sandbox.recorder import Recorder, StepFailed
+
+STEPS = ("make_loaders", "MLP", "compile_model", "predict_proba", "evaluate", "train_one_epoch", "export_weights")
+_asarray = np.asarray
+
+
+def prepare(job: SandboxJob) -> dict[str, str]:
+    return tc.prepare(job)
+
+
+def _build(module: ModuleType, job: SandboxJob, device: str, rec: Recorder) -> Any:
+    import torch
+
+    with rec.step("MLP") as facts:
+        model = contract_function(module, "MLP")()
+        if not isinstance(model, torch.nn.Module):
+            raise StepFailed(f"MLP() must create a torch.nn.Module; it created {type(model).__name__}")
+        facts["layers"] = tc.describe_modules(model)
+        rec.save_arrays("weights_initial", tc.weights(model))
+        model.to(device)
+        rec.save_array("forward_initial", tc.forward(model, tc.probe_inputs(job), device))
+        return model
+    return None
+
+
+def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
+    import torch
+
+    device = tc.select_device(job.device, torch.cuda.is_available())
+    with rec.step("make_loaders") as facts:
+        tc.record_loaders(contract_function(module, "make_loaders"), job, rec, facts)
+    model = _build(module, job, device, rec)
+    if model is None:
+        for name in STEPS[2:]:
+            rec.skip(name, "MLP() did not create a usable model")
+        return
+
+    compiled = False
+    with rec.step("compile_model") as facts:
+        contract_function(module, "compile_model")(model)
+        facts.update(tc.optimizer_facts(getattr(model, "optimizer", None), model))
+        facts["loss"] = type(getattr(model, "loss_function", None)).__name__
+        compiled = True
+
+    with rec.step("predict_proba"):
+        with torch.no_grad():
+            output = contract_function(module, "predict_proba")(model, tc.probe_inputs(job).to(device))
+        rec.save_array("predict_proba", _asarray(output.detach().cpu() if hasattr(output, "detach") else output))
+
+    modes = tc.ModeSpy(model)
+    with rec.step("evaluate") as facts:
+        model.train()  # left in the other mode on purpose: evaluate must switch to eval itself
+        with modes.during("evaluate"):
+            facts["returned"] = float(
+                contract_function(module, "evaluate")(model, tc.loader(job, "test", shuffle=False), device)
+            )
+        facts["modes"] = modes.counts.get("evaluate", {})
+
+    if not compiled:
+        rec.skip("train_one_epoch", "compile_model did not set model.optimizer and model.loss_function")
+        return
+    train_one_epoch = contract_function(module, "train_one_epoch")
+    with rec.step("train_one_epoch") as facts:
+        gradients = tc.GradientSpy(model, model.optimizer)
+        spy = tc.CrossEntropySpy()
+        train_loader = tc.loader(job, "train", shuffle=True)
+        try:
+            for _ in range(job.epochs):
+                model.eval()  # as after an evaluation: train_one_epoch must switch to train mode itself
+                with modes.during("train"), spy.watching():
+                    facts["returned"] = float(train_one_epoch(model, train_loader, device))
+        finally:
+            facts.update(gradients.close(rec))
+            facts["modes"] = modes.counts.get("train", {})
+            facts["cross_entropy"] = spy.facts()
+    with rec.step("export_weights"):
+        rec.save_arrays("weights_trained", tc.weights(model))
