@@ -6,7 +6,7 @@ Thresholds stay a human decision in assignment.yaml; this records the evidence n
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -64,12 +64,12 @@ class Calibration:
 
 
 def calibrate(
-    spec: AssignmentSpec, dataset: Dataset, profile: str, seeds: tuple[int, ...], margin: float, backend: str
+    spec: AssignmentSpec, dataset: Dataset, profile: str, seeds: tuple[int, ...], margin: float, options: GradeOptions
 ) -> Calibration:
     reference = Submission("reference", SOLUTIONS_DIR / spec.id / spec.entry)
     accuracies = []
     for seed in seeds:
-        result = grade_submission(spec, reference, dataset, GradeOptions(profile=profile, seed=seed, backend=backend))
+        result = grade_submission(spec, reference, dataset, replace(options, profile=profile, seed=seed))
         metric = next((t.metrics.get("accuracy") for t in result.tests if t.check_id == "accuracy"), None)
         if not isinstance(metric, float):
             raise CalibrationError(f"seed {seed}: the reference produced no accuracy:\n{result.output}")

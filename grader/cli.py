@@ -45,6 +45,7 @@ def _add_run_options(parser: argparse.ArgumentParser, profile: str) -> None:
     parser.add_argument("--backend", choices=list(RUNNERS), default="local", help="where student code runs")
     parser.add_argument("--data-dir", type=Path, help="dataset cache (default: $GRADER_DATA_DIR or ~/.cache/grader)")
     parser.add_argument("--time-limit", type=float, help="seconds per submission (default: the profile's)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where PyTorch trains (default: cpu)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +100,9 @@ def _dataset_name(spec: AssignmentSpec, requested: str | None) -> str:
 
 
 def _options(args: argparse.Namespace) -> GradeOptions:
-    return GradeOptions(profile=args.profile, seed=args.seed, backend=args.backend, time_limit_s=args.time_limit)
+    return GradeOptions(
+        profile=args.profile, seed=args.seed, backend=args.backend, device=args.device, time_limit_s=args.time_limit
+    )
 
 
 def grade_many(
@@ -162,6 +165,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     visible = [t for t in result.tests if t.visibility == "visible"]
     for test in visible:
         mark = "[green]PASS[/green]" if test.status is Status.PASSED else "[red]FAIL[/red]"
+        if test.max_score == 0:
+            mark = "[cyan]NOTE[/cyan]"
         console.print(f"{mark} {test.name} ({test.score:g}/{test.max_score:g})")
         console.print(f"     {test.output}".replace("\n", "\n     "), highlight=False, markup=False)
     hidden = len(result.tests) - len(visible)
@@ -216,7 +221,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         dataset = datasets.load(name, args.data_dir)
     except datasets.DatasetError as exc:
         raise UsageError(str(exc)) from None
-    report = calibrate(spec, dataset, args.profile, tuple(args.seeds), args.margin, args.backend)
+    report = calibrate(spec, dataset, args.profile, tuple(args.seeds), args.margin, _options(args))
     console.print(report.describe(), markup=False)
     return OK
 

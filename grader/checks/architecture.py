@@ -24,6 +24,7 @@ class ArchitectureParams:
     parameters: StrictInt
     input_shape: tuple[StrictInt, ...] | None = None
     step: StrictStr = "build_model"
+    forward_step: StrictStr | None = None
     forward_tolerance: float = Field(default=1e-4, gt=0)
 
 
@@ -62,6 +63,9 @@ def _layer_problems(expected: tuple[LayerSpec, ...], found: list[dict[str, Any]]
 
 
 def _forward_problem(ctx: CheckContext, params: ArchitectureParams, weights: list[np.ndarray]) -> str | None:
+    forward_step = ctx.obs.step(params.forward_step) if params.forward_step else None
+    if forward_step is not None and not forward_step.ok:
+        return step_problem(forward_step, "the model's forward pass")
     try:
         model_out = ctx.obs.array("forward_initial")
     except ArtifactError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from grader.registry import Registry
-from grader.sandbox import keras_mlp, torch_loop
+from grader.sandbox import keras_mlp, lightning_module, torch_loop
 from grader.sandbox.job import SandboxJob
 from grader.sandbox.recorder import Recorder
 
@@ -23,3 +23,12 @@ class Probe:
 PROBES: Registry[Probe] = Registry("sandbox probe")
 PROBES.add("keras_mlp", Probe(keras_mlp.prepare, keras_mlp.run, ("tensorflow", "keras", "numpy"), keras_mlp.STEPS))
 PROBES.add("torch_loop", Probe(torch_loop.prepare, torch_loop.run, ("torch", "torchvision", "numpy"), torch_loop.STEPS))
+PROBES.add(
+    "lightning_module",
+    Probe(
+        lightning_module.prepare,
+        lightning_module.run,
+        ("torch", "torchvision", "pytorch_lightning", "numpy"),
+        lightning_module.STEPS,
+    ),
+)
