@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.datasets import Dataset, write_idx
+from grader.sandbox.layout import artifacts_dir, work_dir
 from grader.spec import AssignmentSpec, Profile
 
 PROBE_ROWS = 20
@@ -68,11 +69,11 @@ class Job:
 
     @property
     def artifacts(self) -> Path:
-        return self.root / "artifacts"
+        return artifacts_dir(self.root)
 
     @property
     def workdir(self) -> Path:
-        return self.root / "work"
+        return work_dir(self.root)
 
 
 def split(dataset: Dataset, spec: AssignmentSpec, profile: Profile, seed: int) -> Truth:
@@ -129,13 +130,13 @@ def prepare(
     """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
     profile = spec.profiles[profile_name]  # type: ignore[index]
     truth = split(dataset, spec, profile, seed)
-    for name in ("data", "submission", "work", "artifacts"):
-        (root / name).mkdir(parents=True, exist_ok=True)
+    for folder in (root / "data", root / "submission", work_dir(root), artifacts_dir(root)):
+        folder.mkdir(parents=True, exist_ok=True)
     np.savez(root / "data" / "train.npz", x=truth.train_raw[0], y=truth.train_raw[1])
     np.savez(root / "data" / "test.npz", x=truth.test_raw[0], y=truth.test_raw[1])
     np.save(root / "data" / "probe.npy", truth.probe)
     if spec.framework in TORCHVISION_FRAMEWORKS:
-        serve_torchvision(root / "work" / "data", truth)
+        serve_torchvision(work_dir(root) / "data", truth)
     # Only the entry file and plain helper files travel: symlinks could point anywhere on the host.
     for path in sorted(submission.folder.iterdir()) if submission.entry.name == spec.entry else []:
         if path.is_file() and not path.is_symlink() and path.suffix == ".py":

@@ -14,6 +14,8 @@ import yaml
 from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
+from grader.sandbox.layout import normalize
+
 ASSIGNMENTS_DIR = Path(__file__).resolve().parent.parent / "assignments"
 SPEC_FILE = "assignment.yaml"
 
@@ -74,7 +76,7 @@ class Normalize:
     std: Annotated[float, BeforeValidator(_number), Field(gt=0)] = 1.0
 
     def apply(self, pixels: np.ndarray) -> np.ndarray:
-        return ((pixels / np.float32(255.0) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
+        return normalize(pixels, self.mean, self.std)
 
 
 @dataclass(frozen=True, config=_STRICT)

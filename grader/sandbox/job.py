@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.sandbox.layout import artifacts_dir, normalize, work_dir
+
 
 @dataclass(frozen=True)
 class SandboxJob:
@@ -27,11 +29,11 @@ class SandboxJob:
 
     @property
     def artifacts(self) -> Path:
-        return self.root / "artifacts"
+        return artifacts_dir(self.root)
 
     @property
     def workdir(self) -> Path:
-        return self.root / "work"
+        return work_dir(self.root)
 
     @classmethod
     def read(cls, root: Path) -> SandboxJob:
@@ -52,7 +54,7 @@ class SandboxJob:
 
     def canonical(self, pixels: np.ndarray) -> np.ndarray:
         """The course note's preprocessing, applied by the grader so training never depends on the student's."""
-        return ((pixels / np.float32(255.0) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
+        return normalize(pixels, self.mean, self.std)
 
     def arrays(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         with np.load(self.root / "data" / f"{name}.npz", allow_pickle=False) as data:

@@ -1,0 +1,25 @@
+"""What the host and the sandbox must agree on: the job folder's layout and the canonical input preprocessing.
+
+NumPy and the standard library only, so the host can import it without importing anything that runs student code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def artifacts_dir(root: Path) -> Path:
+    """Where the sandbox writes its observations (JSON, .npy, .npz) and the host reads them."""
+    return root / "artifacts"
+
+
+def work_dir(root: Path) -> Path:
+    """The student process's working directory (the course note's `./data` lives here)."""
+    return root / "work"
+
+
+def normalize(pixels: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """(pixels / 255 - mean) / std in float32: x / 255.0 for Keras, ToTensor + Normalize((0.5,), (0.5,)) for torch."""
+    return ((pixels / np.float32(255.0) - np.float32(mean)) / np.float32(std)).astype(np.float32)
