@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader import datasets
+from grader import datasets, images
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
 from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     imported = data_commands.add_parser("import", help="copy verified IDX files from a local folder")
     imported.add_argument("name", choices=sorted(datasets.DATASETS))
     imported.add_argument("folder", type=Path)
+
+    image = commands.add_parser("image", help="build the grading images (Docker)")
+    image_commands = image.add_subparsers(dest="image_command", required=True)
+    base = image_commands.add_parser("base", help="debootstrap a Debian base image, for hosts that cannot pull")
+    base.add_argument("--tag", default=images.BASE_IMAGE)
+    locked = image_commands.add_parser("lock", help="resolve docker/VARIANT/requirements.in into a hashed lock")
+    locked.add_argument("variant", choices=images.VARIANTS)
+    built = image_commands.add_parser("build", help="build the cpu or cuda grading image, offline")
+    built.add_argument("variant", choices=images.VARIANTS)
+    built.add_argument("--base", help="base image (default: the Dockerfile's pinned python:3.11-slim)")
 
     calibrate = commands.add_parser("calibrate", help="grade the reference over several seeds to set thresholds")
     calibrate.add_argument("assignment")
@@ -212,6 +222,20 @@ def cmd_data(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_image(args: argparse.Namespace) -> int:
+    try:
+        if args.image_command == "lock":
+            console.print(f"wrote {images.lock(args.variant)}", markup=False)
+            return OK
+        info = images.build_base(args.tag) if args.image_command == "base" else images.build(args.variant, args.base)
+    except images.ImageError as exc:
+        _error(str(exc))
+        return HARNESS_FAILED
+    size = info.size_bytes / 1e9
+    console.print(f"{info.tag}: {info.image_id[:19]}, {size:.2f} GB, built in {info.seconds:.0f} s", markup=False)
+    return OK
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from grader.calibration import calibrate
 
@@ -232,6 +256,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "data": cmd_data,
     "calibrate": cmd_calibrate,
+    "image": cmd_image,
 }
 
 

@@ -23,7 +23,7 @@ from grader.checks import CHECKS, CheckContext
 from grader.datasets import Dataset
 from grader.job import Job, Submission, prepare
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
-from grader.runners import RUNNERS, RunOutcome
+from grader.runners import RUNNERS, HarnessError, RunOutcome
 from grader.spec import SPEC_FILE, AssignmentSpec
 
 OUTPUT_TAIL_CHARS = 3000
@@ -153,6 +153,8 @@ def grade_submission(
                 output=_summary(job, tests, outcome, ending),
                 provenance=_provenance(job, outcome, obs, options.backend),
             )
+    except HarnessError as exc:
+        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))
     except Exception:
         reason = "the autograder failed while grading:\n" + traceback.format_exc(limit=8)
         return not_graded(spec.id, submission.name, reason, spec_checks(spec))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from grader.registry import Registry
-from grader.runners.base import Runner, RunOutcome
+from grader.runners.base import HarnessError, Runner, RunOutcome
+from grader.runners.docker import DockerCudaRunner, DockerRunner
 from grader.runners.local import LocalRunner
 
 RUNNERS: Registry[type[Runner]] = Registry("backend")
 RUNNERS.add("local", LocalRunner)
+RUNNERS.add("docker-cpu", DockerRunner)
+RUNNERS.add("docker-cuda", DockerCudaRunner)
 
-__all__ = ["RUNNERS", "RunOutcome", "Runner"]
+__all__ = ["RUNNERS", "HarnessError", "RunOutcome", "Runner"]

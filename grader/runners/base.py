@@ -34,6 +34,10 @@ class RunOutcome:
         return f"your code ended the process early (exit code {self.exit_code})"
 
 
+class HarnessError(Exception):
+    """The backend itself cannot run the job (no engine, no image, docker failed): never the student's fault."""
+
+
 class Runner(Protocol):
     name: str
 

@@ -1,0 +1,141 @@
+"""Docker backends: each submission in a fresh, locked-down container of the CPU or CUDA grading image.
+
+The container gets no network, a non-root user, a read-only root filesystem with a small tmpfs, no capabilities,
+no privilege escalation, capped processes, memory (swap included), CPUs, open files and file sizes, and a wall-clock
+limit enforced from the host (the container is killed and removed). Only the job's own folders are mounted: the
+held-out images never are, and neither is the Docker socket. Scoring happens on the host, from the artifacts only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+from grader.images import engine_available, image_tag, inspect
+from grader.job import Job
+from grader.runners.base import HarnessError, OutputCap, RunOutcome
+from grader.runners.local import FILE_SIZE_LIMIT
+
+CONTAINER_USER = "10001:10001"
+PIDS_LIMIT = 256
+TMPFS = "/tmp:rw,nosuid,nodev,size=256m"
+DOCKER_FAILURE_CODES = {125, 126, 127}
+
+
+def _docker(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=False)
+
+
+def _gpu_facts() -> dict[str, str]:
+    """GPU name, driver and CUDA version as the host's driver reports them."""
+    if shutil.which("nvidia-smi") is None:
+        return {}
+    query = ["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"]
+    result = subprocess.run(query, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not result.stdout.strip():
+        return {}
+    name, driver = (part.strip() for part in result.stdout.splitlines()[0].split(",", 1))
+    header = subprocess.run(["nvidia-smi"], capture_output=True, text=True, check=False).stdout
+    cuda = header.split("CUDA Version:")[1].split()[0] if "CUDA Version:" in header else "unknown"
+    return {"gpu": name, "driver": driver, "cuda_driver_version": cuda}
+
+
+class DockerRunner:
+    variant = "cpu"
+    name = "docker-cpu"
+
+    def __init__(self, image: str | None = None, gpu_index: int = 0, cpus: float | None = None) -> None:
+        self.image = image or os.environ.get(f"GRADER_IMAGE_{self.variant.upper()}") or image_tag(self.variant)
+        self.gpu_index = gpu_index
+        self.cpus = cpus or float(os.cpu_count() or 1)
+
+    def _check_ready(self) -> dict[str, str]:
+        reason = engine_available()
+        if reason:
+            raise HarnessError(f"the {self.name} backend needs Docker: {reason}")
+        info = inspect(self.image)
+        if info is None:
+            raise HarnessError(f"the image {self.image} is missing: build it with `grader image build {self.variant}`")
+        labels = _docker("image", "inspect", "--format", "{{json .Config.Labels}}", self.image).stdout
+        lock_sha = (json.loads(labels or "null") or {}).get("grader.lock_sha256", "unknown")
+        return {"backend": self.name, "image": self.image, "image_id": info.image_id, "lock_sha256": lock_sha}
+
+    def command(self, job: Job, container: str) -> list[str]:
+        memory = f"{job.spec.limits.memory_mb}m"
+        mounts = [
+            f"{job.root / 'job.json'}:/job/job.json:ro",
+            f"{job.root / 'data'}:/job/data:ro",
+            f"{job.root / 'submission'}:/job/submission:ro",
+            f"{job.workdir}:/job/work:rw",
+            f"{job.artifacts}:/job/artifacts:rw",
+        ]
+        command = [
+            "docker", "run", "--name", container, "--network", "none", "--user", CONTAINER_USER,
+            "--read-only", "--tmpfs", TMPFS, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+            "--pids-limit", str(PIDS_LIMIT), "--memory", memory, "--memory-swap", memory, "--cpus", f"{self.cpus:g}",
+            "--ulimit", "nofile=1024:1024", "--ulimit", f"fsize={FILE_SIZE_LIMIT}", "--ulimit", "core=0",
+            "--log-driver", "none", "--workdir", "/job/work",
+            "--env", f"PYTHONHASHSEED={job.seed}", "--env", "HOME=/job/work", "--env", "TF_CPP_MIN_LOG_LEVEL=2",
+        ]  # fmt: skip
+        for mount in mounts:
+            command += ["--volume", mount]
+        command += self.device_options()
+        return [*command, self.image, "python", "-I", "-m", "grader.sandbox", "/job"]
+
+    def device_options(self) -> list[str]:
+        return []
+
+    def run(self, job: Job) -> RunOutcome:
+        info = self._check_ready()
+        for folder in (job.workdir, job.artifacts, *job.artifacts.iterdir()):
+            if folder.is_dir():
+                folder.chmod(0o777)  # the container's user is not the host's; only these two are writable
+        container = f"grader-{uuid.uuid4().hex[:12]}"
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            self.command(job, container), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        assert process.stdout is not None
+        output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
+        timed_out = False
+        try:
+            process.wait(timeout=job.time_limit_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _docker("kill", container)
+            process.wait()
+        text = output.text()
+        process.stdout.close()
+        state = _docker("inspect", "--format", "{{.State.OOMKilled}} {{.State.ExitCode}}", container).stdout.split()
+        _docker("rm", "--force", "--volumes", container)
+        if not state and process.returncode in DOCKER_FAILURE_CODES:
+            raise HarnessError(f"docker could not run the container (exit {process.returncode}):\n{text[-2000:]}")
+        oom = bool(state) and state[0] == "true"
+        exit_code = int(state[1]) if len(state) > 1 else process.returncode
+        return RunOutcome(
+            exit_code=None if timed_out else exit_code,
+            timed_out=timed_out,
+            seconds=time.perf_counter() - started,
+            output=text,
+            output_bytes=output.total,
+            memory_exceeded=oom,
+            backend_info={**info, **self.host_facts()},
+        )
+
+    def host_facts(self) -> dict[str, str]:
+        return {}
+
+
+class DockerCudaRunner(DockerRunner):
+    variant = "cuda"
+    name = "docker-cuda"
+
+    def device_options(self) -> list[str]:
+        return ["--gpus", f"device={self.gpu_index}"]
+
+    def host_facts(self) -> dict[str, str]:
+        return _gpu_facts()
