@@ -1,5 +1,5 @@
 """Sessions: `tests` (the suite), `lint` (ruff), `grade` (grade the bundled examples, or pass `grader grade` arguments
-after `--`), `calibrate` (re-measure accuracy thresholds on the reference)."""
+after `--`), `images` (the Docker grading images), `calibrate` (re-measure accuracy thresholds on the references)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,15 @@ def grade(session: nox.Session) -> None:
             "--profile", "smoke", "--dataset", "fashion-mnist", "--time-limit", "60",
             "--out", f"results/examples/{assignment}",
         )  # fmt: skip
+
+
+@nox.session
+def images(session: nox.Session) -> None:
+    """Build the Debian base (no registry needed) and the CPU grading image; `-- cuda` builds the CUDA one too."""
+    session.install("-e", ".")
+    session.run("grader", "image", "base")
+    for variant in ("cpu", *session.posargs):
+        session.run("grader", "image", "build", variant, "--base", "grader-base:bookworm")
 
 
 @nox.session

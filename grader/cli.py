@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     image_commands = image.add_subparsers(dest="image_command", required=True)
     base = image_commands.add_parser("base", help="debootstrap a Debian base image, for hosts that cannot pull")
     base.add_argument("--tag", default=images.BASE_IMAGE)
+    base.add_argument("--rebuild", action="store_true", help="build it again even if the image exists")
     locked = image_commands.add_parser("lock", help="resolve docker/VARIANT/requirements.in into a hashed lock")
     locked.add_argument("variant", choices=images.VARIANTS)
     built = image_commands.add_parser("build", help="build the cpu or cuda grading image, offline")
@@ -227,7 +228,11 @@ def cmd_image(args: argparse.Namespace) -> int:
         if args.image_command == "lock":
             console.print(f"wrote {images.lock(args.variant)}", markup=False)
             return OK
-        info = images.build_base(args.tag) if args.image_command == "base" else images.build(args.variant, args.base)
+        if args.image_command == "base":
+            existing = None if args.rebuild else images.inspect(args.tag)
+            info = existing or images.build_base(args.tag)
+        else:
+            info = images.build(args.variant, args.base)
     except images.ImageError as exc:
         _error(str(exc))
         return HARNESS_FAILED

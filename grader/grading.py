@@ -130,7 +130,7 @@ def grade_submission(
     started = time.perf_counter()
     seed = spec.seed if options.seed is None else options.seed
     try:
-        with tempfile.TemporaryDirectory(prefix="grader-job-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="grader-job-", ignore_cleanup_errors=True) as tmp:
             job = prepare(
                 spec, submission, dataset, options.profile, seed, Path(tmp), options.device, options.time_limit_s
             )

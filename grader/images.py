@@ -67,6 +67,8 @@ def engine_available() -> str | None:
 
 
 def inspect(tag: str) -> ImageInfo | None:
+    if shutil.which("docker") is None:
+        return None
     result = subprocess.run(
         ["docker", "image", "inspect", "--format", "{{.Id}} {{.Size}}", tag], capture_output=True, text=True
     )
@@ -173,7 +175,12 @@ def build(variant: str, base: str | None = None, tag: str | None = None) -> Imag
         command = ["docker", "build", "--force-rm", "-t", tag, "--label", f"grader.lock_sha256={lock_sha256(variant)}"]
         if base:
             command += ["--build-arg", f"BASE={base}"]
-        _run([*command, str(context)], f"building the {variant} image", env={**os.environ, "DOCKER_BUILDKIT": "0"})
+        # Streamed, not captured: a build takes minutes and its log is what the instructor needs when it fails.
+        result = subprocess.run([*command, str(context)], env={**os.environ, "DOCKER_BUILDKIT": "0"}, check=False)
+        if result.returncode != 0:
+            raise ImageError(
+                f"building the {variant} image failed (docker build exited {result.returncode}; log above)"
+            )
     info = inspect(tag)
     if info is None:
         raise ImageError(f"the {variant} image {tag} was not created")

@@ -18,6 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 Grade = Callable[..., AssignmentResult]
 
 
+@pytest.fixture(autouse=True)
+def _docker_only_when_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that is not marked `docker` fails if it tries to reach the Docker engine."""
+    if request.node.get_closest_marker("docker") is None:
+
+        def refuse() -> str:
+            raise AssertionError("this test is not marked `docker` but tried to reach the Docker engine")
+
+        monkeypatch.setattr("grader.images.engine_available", refuse)
+        monkeypatch.setattr("grader.runners.docker.engine_available", refuse)
+
+
 @pytest.fixture(scope="session")
 def fashion() -> datasets.Dataset:
     try:

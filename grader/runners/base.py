@@ -21,6 +21,7 @@ class RunOutcome:
     output: str
     output_bytes: int
     memory_exceeded: bool = False
+    disk_exceeded: bool = False
     backend_info: dict[str, str] = field(default_factory=dict)
 
     def ending(self, time_limit: float, memory_mb: int) -> str:
@@ -29,6 +30,8 @@ class RunOutcome:
             return f"the grader stopped your code after {time_limit:g} s (the time limit): look for an endless loop"
         if self.memory_exceeded:
             return f"your code ran out of memory (limit {memory_mb} MB)"
+        if self.disk_exceeded:
+            return "your code wrote too much data into the grader's folders, so the grader stopped it"
         if self.exit_code is None or self.exit_code < 0:
             return f"your code was killed by signal {-(self.exit_code or 0)}"
         return f"your code ended the process early (exit code {self.exit_code})"

@@ -8,12 +8,15 @@ held-out images never are, and neither is the Docker socket. Scoring happens on 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 from grader.images import engine_available, image_tag, inspect
 from grader.job import Job
@@ -22,8 +25,20 @@ from grader.runners.local import FILE_SIZE_LIMIT
 
 CONTAINER_USER = "10001:10001"
 PIDS_LIMIT = 256
-TMPFS = "/tmp:rw,nosuid,nodev,size=256m"
+SCRATCH = ("/tmp:rw,nosuid,nodev,size=256m,mode=1777", "/job/work:rw,nosuid,nodev,size=512m,mode=1777")
+ARTIFACT_QUOTA = 256 * 1024 * 1024
+POLL_S = 0.25
 DOCKER_FAILURE_CODES = {125, 126, 127}
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes under `folder`, links not followed: the watchdog's view of what the container wrote there."""
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return total
 
 
 def _docker(*args: str) -> subprocess.CompletedProcess[str]:
@@ -70,12 +85,14 @@ class DockerRunner:
             f"{job.root / 'job.json'}:/job/job.json:ro",
             f"{job.root / 'data'}:/job/data:ro",
             f"{job.root / 'submission'}:/job/submission:ro",
-            f"{job.workdir}:/job/work:rw",
             f"{job.artifacts}:/job/artifacts:rw",
         ]
+        if (job.workdir / "data").is_dir():  # torchvision's files, read-only inside the size-capped scratch folder
+            mounts.append(f"{job.workdir / 'data'}:/job/work/data:ro")
         command = [
             "docker", "run", "--name", container, "--network", "none", "--user", CONTAINER_USER,
-            "--read-only", "--tmpfs", TMPFS, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+            "--read-only", "--tmpfs", SCRATCH[0], "--tmpfs", SCRATCH[1],
+            "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--pids-limit", str(PIDS_LIMIT), "--memory", memory, "--memory-swap", memory, "--cpus", f"{self.cpus:g}",
             "--ulimit", "nofile=1024:1024", "--ulimit", f"fsize={FILE_SIZE_LIMIT}", "--ulimit", "core=0",
             "--log-driver", "none", "--workdir", "/job/work",
@@ -91,9 +108,9 @@ class DockerRunner:
 
     def run(self, job: Job) -> RunOutcome:
         info = self._check_ready()
-        for folder in (job.workdir, job.artifacts, *job.artifacts.iterdir()):
+        for folder in (job.artifacts, *job.artifacts.iterdir()):
             if folder.is_dir():
-                folder.chmod(0o777)  # the container's user is not the host's; only these two are writable
+                folder.chmod(0o777)  # the container's user is not the host's; only the artifacts are writable
         container = f"grader-{uuid.uuid4().hex[:12]}"
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -101,13 +118,7 @@ class DockerRunner:
         )
         assert process.stdout is not None
         output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
-        timed_out = False
-        try:
-            process.wait(timeout=job.time_limit_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _docker("kill", container)
-            process.wait()
+        timed_out, disk_exceeded = self._watch(process, container, job)
         text = output.text()
         process.stdout.close()
         state = _docker("inspect", "--format", "{{.State.OOMKilled}} {{.State.ExitCode}}", container).stdout.split()
@@ -123,8 +134,22 @@ class DockerRunner:
             output=text,
             output_bytes=output.total,
             memory_exceeded=oom,
+            disk_exceeded=disk_exceeded,
             backend_info={**info, **self.host_facts()},
         )
+
+    def _watch(self, process: subprocess.Popen[bytes], container: str, job: Job) -> tuple[bool, bool]:
+        """Wait for the container, killing it at the time limit or when it writes past the artifact quota."""
+        deadline = time.monotonic() + job.time_limit_s
+        while process.poll() is None:
+            over_time = time.monotonic() > deadline
+            over_disk = _folder_bytes(job.artifacts) > ARTIFACT_QUOTA
+            if over_time or over_disk:
+                _docker("kill", container)
+                process.wait()
+                return over_time, over_disk
+            time.sleep(POLL_S)
+        return False, False
 
     def host_facts(self) -> dict[str, str]:
         return {}
