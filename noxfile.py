@@ -58,6 +58,13 @@ def images(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Harness overhead: each reference graded in docker-cpu against the same work run plainly in the same image."""
+    session.install("-e", ".")
+    session.run("python", "-m", "grader.benchmark", *session.posargs)
+
+
+@nox.session
 def calibrate(session: nox.Session) -> None:
     """Grade each reference over five seeds per profile and record the figures in calibration.yaml."""
     session.install("-e", PROJECT)

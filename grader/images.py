@@ -7,6 +7,7 @@ installed in the build with `--no-index`; only the resulting virtual environment
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -131,6 +132,23 @@ def lock(variant: str) -> Path:
     return target
 
 
+def source_sha256() -> str:
+    """A digest of the grader's own code, stamped on each image so a stale image is noticed, not silently used."""
+    digest = hashlib.sha256()
+    package = ROOT / "grader"
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def label(tag: str, key: str) -> str | None:
+    result = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{json .Config.Labels}}", tag], capture_output=True, text=True
+    )
+    labels = json.loads(result.stdout or "null") if result.returncode == 0 else None
+    return (labels or {}).get(key)
+
+
 def lock_sha256(variant: str) -> str:
     return _sha256(DOCKER_DIR / variant / LOCK)
 
@@ -173,6 +191,7 @@ def build(variant: str, base: str | None = None, tag: str | None = None) -> Imag
         _context(variant, context)
         shutil.copyfile(DOCKER_DIR / "Dockerfile", context / "Dockerfile")
         command = ["docker", "build", "--force-rm", "-t", tag, "--label", f"grader.lock_sha256={lock_sha256(variant)}"]
+        command += ["--label", f"grader.source_sha256={source_sha256()}"]
         if base:
             command += ["--build-arg", f"BASE={base}"]
         # Streamed, not captured: a build takes minutes and its log is what the instructor needs when it fails.

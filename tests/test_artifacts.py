@@ -116,7 +116,7 @@ def test_oversized_refused(tmp_path: Path, reader: tuple[str, Reader], monkeypat
         read(tmp_path / name)
 
 
-@pytest.mark.parametrize("name", ["weights.pkl", "Weights.npy", "weights1.npy", "weights.npy.tmp", ".hidden.json"])
+@pytest.mark.parametrize("name", ["weights.pkl", "weights-1.npy", "weights1.npy", "weights.npy.tmp", ".hidden.json"])
 def test_unexpected_names_refused(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     np.save(tmp_path / "plain.npy", np.zeros(3))

@@ -33,6 +33,8 @@ def docker_grade_as(grade_as: Callable[[str], Grade]) -> Callable[[str], Grade]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
+    if images.label(images.image_tag("cpu"), "grader.source_sha256") != images.source_sha256():
+        pytest.fail("the CPU image holds older grader code than this tree: rebuild it with `nox -s images`")
 
     def for_assignment(assignment: str) -> Grade:
         local = grade_as(assignment)

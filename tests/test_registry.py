@@ -8,7 +8,10 @@ from grader.checks import CHECKS, CheckContext, Outcome
 from grader.checks.base import check
 from grader.registry import Registry, RegistryError
 
-BUILTIN_CHECKS = {"runs", "data_pipeline", "architecture", "compile", "softmax_sums", "accuracy"}
+BUILTIN_CHECKS = {
+    "runs", "data_pipeline", "architecture", "compile", "optimizer", "zero_grad", "train_eval_mode",
+    "lightning_hooks", "softmax_sums", "accuracy", "loss_advice",
+}  # fmt: skip
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ held-out images never are, and neither is the Docker socket. Scoring happens on 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import stat
@@ -18,7 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
-from grader.images import engine_available, image_tag, inspect
+from grader.images import engine_available, image_tag, inspect, label
 from grader.job import Job
 from grader.runners.base import HarnessError, OutputCap, RunOutcome
 from grader.runners.local import FILE_SIZE_LIMIT
@@ -75,11 +74,15 @@ class DockerRunner:
         info = inspect(self.image)
         if info is None:
             raise HarnessError(f"the image {self.image} is missing: build it with `grader image build {self.variant}`")
-        labels = _docker("image", "inspect", "--format", "{{json .Config.Labels}}", self.image).stdout
-        lock_sha = (json.loads(labels or "null") or {}).get("grader.lock_sha256", "unknown")
-        return {"backend": self.name, "image": self.image, "image_id": info.image_id, "lock_sha256": lock_sha}
+        return {
+            "backend": self.name,
+            "image": self.image,
+            "image_id": info.image_id,
+            "lock_sha256": label(self.image, "grader.lock_sha256") or "unknown",
+            "grader_source_sha256": label(self.image, "grader.source_sha256") or "unknown",
+        }
 
-    def command(self, job: Job, container: str) -> list[str]:
+    def command(self, job: Job, container: str, entry: str = "grader.sandbox") -> list[str]:
         memory = f"{job.spec.limits.memory_mb}m"
         mounts = [
             f"{job.root / 'job.json'}:/job/job.json:ro",
@@ -101,7 +104,7 @@ class DockerRunner:
         for mount in mounts:
             command += ["--volume", mount]
         command += self.device_options()
-        return [*command, self.image, "python", "-I", "-m", "grader.sandbox", "/job"]
+        return [*command, self.image, "python", "-I", "-m", entry, "/job"]
 
     def device_options(self) -> list[str]:
         return []

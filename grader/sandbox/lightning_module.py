@@ -69,7 +69,7 @@ def _training_step(model: Any, batch: Any, facts: dict[str, Any]) -> None:
         facts["parameters_reached"] = sum(1 for g in grads if g is not None and bool(g.abs().sum() > 0))
 
 
-def _trainer(job: SandboxJob, device: str) -> Any:
+def trainer(job: SandboxJob, device: str) -> Any:
     import pytorch_lightning as pl
 
     return pl.Trainer(
@@ -118,7 +118,6 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
             with torch.no_grad():
                 getattr(model, hook)(batch, 0)
     with rec.step("fit"):
-        trainer = _trainer(job, device)
-        trainer.fit(model, tc.loader(job, "train", shuffle=True), tc.loader(job, "test", shuffle=False))
+        trainer(job, device).fit(model, tc.loader(job, "train", shuffle=True), tc.loader(job, "test", shuffle=False))
     with rec.step("export_weights"):
         rec.save_arrays("weights_trained", tc.weights(model))
