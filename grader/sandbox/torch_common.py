@@ -16,6 +16,7 @@ from grader.sandbox.recorder import Recorder, StepFailed
 _asarray = np.asarray
 MODULE_SETTINGS = ("in_features", "out_features", "p", "dim")
 GRADIENT_STEPS = 6
+SPY_CALLS = 20
 
 
 class DeviceUnavailable(RuntimeError):
@@ -189,6 +190,8 @@ class CrossEntropySpy:
 
     def _spy(self, input: Any, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
+        if self.calls > SPY_CALLS:  # the first calls tell; checking every batch would slow training down
+            return self._original(input, *args, **kwargs)
         with self._functional.torch.no_grad():
             rows = input.detach().float()
             if rows.ndim == 2 and bool((rows >= 0).all()) and bool(((rows.sum(1) - 1).abs() < 1e-4).all()):
@@ -204,7 +207,7 @@ class CrossEntropySpy:
             self._functional.cross_entropy = self._original
 
     def facts(self) -> dict[str, int]:
-        return {"calls": self.calls, "probability_inputs": self.probability_inputs}
+        return {"calls": min(self.calls, SPY_CALLS), "probability_inputs": self.probability_inputs}
 
 
 class GradientSpy:
@@ -241,18 +244,25 @@ class GradientSpy:
         return self._torch.cat([t.detach().reshape(-1).float().cpu() for t in tensors]).numpy()
 
     def _before_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
-        if len(self.at_step) < self.limit:
-            grads = [p.grad if p.grad is not None else self._torch.zeros_like(p) for p in self.params]
-            self.at_step.append(self._flat(grads))
-            self.fresh_at_step.append(self._flat(self.fresh))
-            self.grad_missing.append(all(p.grad is None for p in self.params))
         self.steps += 1
+        if len(self.at_step) >= self.limit:
+            return
+        grads = [p.grad if p.grad is not None else self._torch.zeros_like(p) for p in self.params]
+        self.at_step.append(self._flat(grads))
+        self.fresh_at_step.append(self._flat(self.fresh))
+        self.grad_missing.append(all(p.grad is None for p in self.params))
         for tensor in self.fresh:
             tensor.zero_()
+        if len(self.at_step) == self.limit:  # enough evidence: training goes on at full speed, unobserved
+            self._remove_parameter_hooks()
 
-    def close(self, rec: Recorder) -> dict[str, int]:
+    def _remove_parameter_hooks(self) -> None:
         for hook in self._hooks:
             hook.remove()
+        self._hooks = []
+
+    def close(self, rec: Recorder) -> dict[str, int]:
+        self._remove_parameter_hooks()
         self._step_hook.remove()
         if self.at_step:
             rec.save_arrays(
