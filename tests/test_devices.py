@@ -10,6 +10,7 @@ from grader.results import SubmissionStatus
 from grader.sandbox.torch_common import DeviceUnavailable, select_device
 
 from .conftest import ROOT, Grade
+from .test_examples import CASES, assert_loses_exactly_its_checks
 
 REFERENCES = {name: ROOT / "solutions" / name / "submission.py" for name in ("02_torch_loop", "03_lightning_module")}
 
@@ -56,3 +57,10 @@ def test_references_earn_full_marks_on_cuda(grade_as: Callable[[str], Grade], as
     sandbox = result.provenance["sandbox"]
     assert sandbox["device"] == "cuda"
     assert sandbox["gpu"]
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not _cuda_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize(("assignment", "name"), [case for case in CASES if case[0] in REFERENCES])
+def test_examples_lose_the_same_checks_on_cuda(grade_as: Callable[[str], Grade], assignment: str, name: str) -> None:
+    assert_loses_exactly_its_checks(grade_as, assignment, name, device="cuda")

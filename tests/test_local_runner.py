@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from grader.results import Status, SubmissionStatus
 from grader.runners.base import OutputCap
+from grader.runners.local import sandbox_environment
 
 from .conftest import Grade, reference_source, write_submission
 
@@ -77,3 +81,18 @@ def test_course_note_download_code_runs_offline(tmp_path: Path, grade: Grade) ->
     source = reference_source().replace("mnist = tf.keras.datasets.mnist", "mnist = tf.keras.datasets.fashion_mnist")
     result = grade(write_submission(tmp_path, "fashion_loader", source))
     assert result.score == 10
+
+
+@pytest.mark.parametrize(
+    ("device", "host_value", "expected"),
+    [("cpu", None, ""), ("cpu", "0", ""), ("cuda", None, None), ("cuda", "1", "1")],
+)
+def test_gpus_are_hidden_on_cpu_and_left_as_the_host_set_them_on_cuda(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, device: str, host_value: str | None, expected: str | None
+) -> None:
+    if host_value is None:
+        monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    else:
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", host_value)
+    job = SimpleNamespace(seed=7, workdir=tmp_path, device=device)
+    assert sandbox_environment(job).get("CUDA_VISIBLE_DEVICES") == expected  # type: ignore[arg-type]

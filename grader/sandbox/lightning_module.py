@@ -70,11 +70,15 @@ def _training_step(model: Any, batch: Any, facts: dict[str, Any]) -> None:
 
 
 def trainer(job: SandboxJob, device: str) -> Any:
+    """One process, one device. The environment is pinned because Lightning otherwise probes for SLURM, MPI and
+    friends: on a host with mpi4py installed, that probe starts Open MPI and aborts the process."""
     import pytorch_lightning as pl
+    from pytorch_lightning.plugins.environments import LightningEnvironment
 
     return pl.Trainer(
         accelerator="gpu" if device == "cuda" else "cpu",
         devices=1,
+        plugins=[LightningEnvironment()],
         max_epochs=job.epochs,
         deterministic=True,
         logger=False,
