@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 
 from grader import __version__
-from grader.artifacts import Observation
+from grader.artifacts import ArtifactError, Observation
 from grader.checks import CHECKS, CheckContext
 from grader.datasets import Dataset
 from grader.job import Job, Submission, prepare
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
-from grader.runners import RUNNERS, HarnessError, RunOutcome
+from grader.runners import RUNNERS, HarnessError, Runner, RunOutcome
 from grader.spec import SPEC_FILE, AssignmentSpec
 
 OUTPUT_TAIL_CHARS = 3000
@@ -123,10 +123,27 @@ def _run_checks(job: Job, obs: Observation) -> tuple[TestResult, ...]:
     return tuple(results)
 
 
+def _training_loss(obs: Observation, epochs: int) -> tuple[float, ...]:
+    """The per-epoch loss curve the sandbox saved, for reports; anything malformed is dropped, not trusted."""
+    try:
+        curve = obs.array("training_loss")
+    except ArtifactError:
+        return ()
+    if curve.ndim != 1 or curve.size > epochs or not np.issubdtype(curve.dtype, np.number):
+        return ()
+    return tuple(round(float(x), 6) for x in curve if np.isfinite(x))
+
+
 def grade_submission(
-    spec: AssignmentSpec, submission: Submission, dataset: Dataset, options: GradeOptions
+    spec: AssignmentSpec,
+    submission: Submission,
+    dataset: Dataset,
+    options: GradeOptions,
+    runner: Runner | None = None,
 ) -> AssignmentResult:
-    """Grade one submission; never raises for anything the submission or the harness does."""
+    """Grade one submission; never raises for anything the submission or the harness does.
+
+    `runner` replaces the backend's default runner (the benchmark passes one that accounts CPU time)."""
     started = time.perf_counter()
     seed = spec.seed if options.seed is None else options.seed
     try:
@@ -134,7 +151,7 @@ def grade_submission(
             job = prepare(
                 spec, submission, dataset, options.profile, seed, Path(tmp), options.device, options.time_limit_s
             )
-            outcome = RUNNERS[options.backend]().run(job)
+            outcome = (runner or RUNNERS[options.backend]()).run(job)
             ending = None
             if outcome.timed_out or outcome.exit_code != 0:
                 ending = outcome.ending(job.time_limit_s, spec.limits.memory_mb)
@@ -152,6 +169,7 @@ def grade_submission(
                 execution_time=time.perf_counter() - started,
                 output=_summary(job, tests, outcome, ending),
                 provenance=_provenance(job, outcome, obs, options.backend),
+                training_loss=_training_loss(obs, job.profile.epochs),
             )
     except HarnessError as exc:
         return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))

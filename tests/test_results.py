@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def result() -> AssignmentResult:
         execution_time=12.34567,
         output="graded",
         provenance={"seed": 7, "profile": "smoke", "dataset": {"name": "mnist"}},
+        training_loss=(0.61, 0.42, 0.35),
     )
 
 
@@ -121,3 +123,16 @@ def test_not_graded_is_never_an_earned_zero(tmp_path: Path) -> None:
     assert [t["max_score"] for t in out["tests"]] == [1.0, 3.0]
     assert [t["visibility"] for t in out["tests"]] == ["visible", "after_due_date"]
     assert AssignmentResult.from_dict(result.to_dict()) == result
+
+
+def test_results_json_reads_back_as_the_same_result(tmp_path: Path, result: AssignmentResult) -> None:
+    expected = dataclasses.replace(result, execution_time=round(result.execution_time, 3))  # Gradescope's precision
+    assert gradescope.read(gradescope.write(result, tmp_path)) == expected
+
+
+@pytest.mark.parametrize("content", ["", "{}", '{"tests": [], "extra_data": {}}', "[1, 2]"])
+def test_a_file_this_grader_did_not_write_is_refused_with_its_path(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match="not a results.json written by this grader"):
+        gradescope.read(path)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.results.model import AssignmentResult
+from grader.results.model import AssignmentResult, Status, SubmissionStatus, TestResult
 
 FILENAME = "results.json"
 
@@ -36,9 +36,47 @@ def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
             "status": result.status.value,
             "max_score": result.max_score,
             "metrics": {test.check_id: dict(test.metrics) for test in result.tests},
+            "training_loss": list(result.training_loss),
             "provenance": dict(result.provenance),
         },
     }
+
+
+def from_gradescope(data: dict[str, Any]) -> AssignmentResult:
+    """The inverse of `to_gradescope`, for results written by this grader (extra_data holds what Gradescope drops)."""
+    extra = data["extra_data"]
+    metrics = extra.get("metrics", {})
+    tests = tuple(
+        TestResult(
+            check_id=test["tags"][0],
+            name=test["name"],
+            score=float(test["score"]),
+            max_score=float(test["max_score"]),
+            status=Status(test["status"]),
+            visibility=test["visibility"],
+            output=test["output"],
+            metrics=dict(metrics.get(test["tags"][0], {})),
+        )
+        for test in data["tests"]
+    )
+    return AssignmentResult(
+        assignment=extra["assignment"],
+        submission=extra["submission"],
+        status=SubmissionStatus(extra["status"]),
+        tests=tests,
+        execution_time=float(data["execution_time"]),
+        output=data["output"],
+        provenance=dict(extra.get("provenance", {})),
+        training_loss=tuple(float(x) for x in extra.get("training_loss", ())),
+    )
+
+
+def read(path: Path) -> AssignmentResult:
+    """Read a results.json this grader wrote; ValueError (with the path) for anything else."""
+    try:
+        return from_gradescope(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ValueError(f"{path}: not a results.json written by this grader ({exc})") from None
 
 
 def write(result: AssignmentResult, folder: Path) -> Path:

@@ -66,6 +66,8 @@ class AssignmentResult:
     execution_time: float
     output: str
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    training_loss: tuple[float, ...] = ()
+    """Mean training loss per epoch as the training observed it; for reports, never for scores."""
 
     @property
     def score(self) -> float:
@@ -84,6 +86,7 @@ class AssignmentResult:
             "execution_time": self.execution_time,
             "output": self.output,
             "provenance": dict(self.provenance),
+            "training_loss": list(self.training_loss),
         }
 
     @classmethod
@@ -96,4 +99,5 @@ class AssignmentResult:
             execution_time=float(data["execution_time"]),
             output=data["output"],
             provenance=dict(data.get("provenance", {})),
+            training_loss=tuple(float(x) for x in data.get("training_loss", ())),
         )

@@ -154,5 +154,8 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     x_train, y_train = job.canonical(pixels), np.eye(10, dtype=np.float32)[labels]
     with rec.step("train"):
         contract_function(module, "train")(model, x_train, y_train, job.epochs)
+        history = getattr(getattr(model, "history", None), "history", None)
+        if isinstance(history, dict) and history.get("loss"):
+            rec.save_array("training_loss", [float(x) for x in history["loss"]])
     with rec.step("export_weights"):
         rec.save_arrays("weights_trained", {f"w{i}": w for i, w in enumerate(model.get_weights())})

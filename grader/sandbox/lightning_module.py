@@ -69,7 +69,30 @@ def _training_step(model: Any, batch: Any, facts: dict[str, Any]) -> None:
         facts["parameters_reached"] = sum(1 for g in grads if g is not None and bool(g.abs().sum() > 0))
 
 
-def trainer(job: SandboxJob, device: str) -> Any:
+def loss_curve(rec: Recorder) -> Any:
+    """A callback that averages the loss training_step returned over each epoch and saves the curve so far."""
+    import pytorch_lightning as pl
+
+    class LossCurve(pl.Callback):
+        def __init__(self) -> None:
+            self.total, self.batches, self.losses = 0.0, 0, []
+
+        def on_train_batch_end(self, trainer: Any, module: Any, outputs: Any, batch: Any, batch_idx: int) -> None:
+            loss = outputs.get("loss") if isinstance(outputs, dict) else outputs
+            if loss is not None:
+                self.total += float(loss.detach())
+                self.batches += 1
+
+        def on_train_epoch_end(self, trainer: Any, module: Any) -> None:
+            if self.batches:
+                self.losses.append(self.total / self.batches)
+                rec.save_array("training_loss", self.losses)
+            self.total, self.batches = 0.0, 0
+
+    return LossCurve()
+
+
+def trainer(job: SandboxJob, device: str, callbacks: list[Any] | None = None) -> Any:
     """One process, one device. The environment is pinned because Lightning otherwise probes for SLURM, MPI and
     friends: on a host with mpi4py installed, that probe starts Open MPI and aborts the process."""
     import pytorch_lightning as pl
@@ -79,6 +102,7 @@ def trainer(job: SandboxJob, device: str) -> Any:
         accelerator="gpu" if device == "cuda" else "cpu",
         devices=1,
         plugins=[LightningEnvironment()],
+        callbacks=callbacks or [],
         max_epochs=job.epochs,
         deterministic=True,
         logger=False,
@@ -122,6 +146,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
             with torch.no_grad():
                 getattr(model, hook)(batch, 0)
     with rec.step("fit"):
-        trainer(job, device).fit(model, tc.loader(job, "train", shuffle=True), tc.loader(job, "test", shuffle=False))
+        fit = trainer(job, device, [loss_curve(rec)]).fit
+        fit(model, tc.loader(job, "train", shuffle=True), tc.loader(job, "test", shuffle=False))
     with rec.step("export_weights"):
         rec.save_arrays("weights_trained", tc.weights(model))

@@ -77,11 +77,14 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         gradients = tc.GradientSpy(model, model.optimizer)
         spy = tc.CrossEntropySpy()
         train_loader = tc.loader(job, "train", shuffle=True)
+        losses: list[float] = []
         try:
             for _ in range(job.epochs):
                 model.eval()  # as after an evaluation: train_one_epoch must switch to train mode itself
                 with modes.during("train"), spy.watching():
                     facts["returned"] = float(train_one_epoch(model, train_loader, device))
+                losses.append(facts["returned"])
+                rec.save_array("training_loss", losses)
         finally:
             facts.update(gradients.close(rec))
             facts["modes"] = modes.counts.get("train", {})
