@@ -6,6 +6,7 @@ Exit codes: 0 grading worked (whatever the student scored); 1 the harness could 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,10 +14,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader import datasets, images
+from grader import batch, datasets, images
+from grader.classroom_ci import run_classroom
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
-from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.submissions import SubmissionError, find_submission, unique_names
@@ -25,6 +27,7 @@ console = Console(width=None if Console().is_terminal else 160)
 
 OK, HARNESS_FAILED, USAGE = 0, 1, 2
 PROFILES = ("smoke", "full")
+TABLE_ROWS = 40
 
 
 def _error(message: str) -> None:
@@ -52,11 +55,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    grade = commands.add_parser("grade", help="grade submissions; writes OUT/<name>/results.json (Gradescope format)")
+    grade = commands.add_parser(
+        "grade", help="grade submissions or a whole class; writes OUT/<name>/results.json, a gradebook and a report"
+    )
     grade.add_argument("assignment", help="an id under assignments/ or a path to an assignment folder")
-    grade.add_argument("submissions", nargs="+", type=Path, help="files, or folders holding submission.py")
+    grade.add_argument(
+        "submissions",
+        nargs="+",
+        type=Path,
+        help="files, folders holding submission.py, or class folders (a folder or file per student, "
+        "a GitHub Classroom or a Gradescope export)",
+    )
     grade.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
+    grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once; CPUs are split between them")
+    grade.add_argument("--force", action="store_true", help="regrade even the submissions already graded as they are")
+    grade.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("gradescope", "prairielearn"),
+        help="per-student results formats (repeatable; default: gradescope)",
+    )
+    grade.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the feedback files")
     _add_run_options(grade, "full")
+
+    classroom = commands.add_parser(
+        "classroom", help="CI: grade one student repository and report points the GitHub Classroom way"
+    )
+    classroom.add_argument("assignment")
+    classroom.add_argument("repo", type=Path, help="the student's repository (a checkout)")
+    classroom.add_argument("--out", type=Path, default=Path("results"), help="where results.json goes")
+    classroom.add_argument("--profile", choices=PROFILES, default="full")
+    classroom.add_argument("--backend", choices=list(RUNNERS), default="local")
+    classroom.add_argument("--dataset", choices=sorted(datasets.DATASETS))
+    classroom.add_argument("--data-dir", type=Path)
 
     check = commands.add_parser("check", help="students: run the visible checks on your submission")
     check.add_argument("assignment")
@@ -157,14 +189,35 @@ def _resolve_submissions(paths: Sequence[Path], entry: str) -> list[Submission]:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
-    submissions = _resolve_submissions(args.submissions, spec.entry)
-    options = _options(args)
-    results = grade_many(spec, submissions, _dataset_name(spec, args.dataset), options, args.data_dir)
-    for result in results:
-        gradescope.write(result, args.out / result.submission)
-    console.print(_table(spec, results))
-    console.print(f"results written to {args.out}/<submission>/results.json")
-    return HARNESS_FAILED if any(r.status is SubmissionStatus.NOT_GRADED for r in results) else OK
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    try:
+        collected = batch.collect(args.submissions, spec)
+    except SubmissionError as exc:
+        raise UsageError(str(exc)) from None
+    formats = tuple(dict.fromkeys(["gradescope", *(args.formats or [])]))
+    options = batch.BatchOptions(args.out, args.jobs, args.force, formats, args.lang, args.data_dir)
+    dataset_name = _dataset_name(spec, args.dataset)
+    if datasets.locate(dataset_name, args.data_dir) is None:
+        try:
+            datasets.load(dataset_name, args.data_dir)  # fails at once, with the message that names the fix
+        except datasets.DatasetError as exc:
+            _error(f"{exc}\nEvery submission gets a 'not graded' result until then.")
+    results = batch.grade_class(spec, collected, dataset_name, _options(args), options, console)
+    if len(results) <= TABLE_ROWS:
+        console.print(_table(spec, results))
+    graded = [r for r in results if r.status is SubmissionStatus.GRADED]
+    not_gradable = len(results) - len(graded)
+    console.print(
+        f"{len(graded)} graded, {not_gradable} not graded; results in {args.out}/<submission>/, "
+        f"class outputs in {args.out}/ (gradebook.csv, junit.xml, report.html)"
+    )
+    return HARNESS_FAILED if not_gradable else OK
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    options = {"profile": args.profile, "backend": args.backend, "dataset": args.dataset, "data_dir": args.data_dir}
+    return run_classroom(args.assignment, args.repo, args.out, os.environ, sys.stdout, **options)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -257,6 +310,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "grade": cmd_grade,
+    "classroom": cmd_classroom,
     "check": cmd_check,
     "validate": cmd_validate,
     "data": cmd_data,

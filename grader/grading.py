@@ -7,6 +7,7 @@ the submission `not_graded` with the reason kept for the instructor.
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import tempfile
 import time
@@ -36,6 +37,7 @@ class GradeOptions:
     backend: str = "local"
     device: str = "cpu"
     time_limit_s: float | None = None
+    threads: int | None = None
 
 
 def _sha256(path: Path) -> str:
@@ -64,6 +66,7 @@ def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -
         "grader_version": __version__,
         "backend": backend,
         "device": job.device,
+        "threads": job.threads or os.cpu_count(),
         "profile": job.profile_name,
         "epochs": job.profile.epochs,
         "seed": job.seed,
@@ -149,7 +152,15 @@ def grade_submission(
     try:
         with tempfile.TemporaryDirectory(prefix="grader-job-", ignore_cleanup_errors=True) as tmp:
             job = prepare(
-                spec, submission, dataset, options.profile, seed, Path(tmp), options.device, options.time_limit_s
+                spec,
+                submission,
+                dataset,
+                options.profile,
+                seed,
+                Path(tmp),
+                options.device,
+                options.time_limit_s,
+                options.threads,
             )
             outcome = (runner or RUNNERS[options.backend]()).run(job)
             ending = None

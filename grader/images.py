@@ -133,11 +133,12 @@ def lock(variant: str) -> Path:
 
 
 def source_sha256() -> str:
-    """A digest of the grader's own code, stamped on each image so a stale image is noticed, not silently used."""
+    """A digest of what an image carries from this repository (the grader's code, the assignment specs), stamped on
+    each image so a stale image is noticed, not silently used."""
     digest = hashlib.sha256()
-    package = ROOT / "grader"
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    files = [*(ROOT / "grader").rglob("*.py"), *(ROOT / "assignments").glob("*/assignment.yaml")]
+    for path in sorted(files):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -154,7 +155,8 @@ def lock_sha256(variant: str) -> str:
 
 
 def _context(variant: str, folder: Path) -> None:
-    """Lay out the build context: the locked wheels (downloaded if missing), the grader's wheel, the datasets."""
+    """Lay out the build context: the locked wheels (downloaded if missing), the grader's wheel, the assignment specs,
+    the datasets."""
     lock_file = DOCKER_DIR / variant / LOCK
     if not lock_file.exists():
         raise ImageError(f"{lock_file} is missing: run `grader image lock {variant}` first")
@@ -170,6 +172,7 @@ def _context(variant: str, folder: Path) -> None:
     _run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(folder / "grader"), str(ROOT)], "the grader wheel"
     )
+    shutil.copytree(ROOT / "assignments", folder / "assignments", ignore=shutil.ignore_patterns("__pycache__"))
     for name in datasets.DATASETS:
         source = datasets.locate(name)
         if source is not None:

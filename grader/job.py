@@ -58,6 +58,8 @@ class Job:
     truth: Truth
     device: str = "cpu"
     time_limit_override: float | None = None
+    threads: int | None = None
+    """CPU threads the frameworks may use: a parallel session's share of the machine (None: all of it)."""
 
     @property
     def profile(self) -> Profile:
@@ -126,6 +128,7 @@ def prepare(
     root: Path,
     device: str = "cpu",
     time_limit_s: float | None = None,
+    threads: int | None = None,
 ) -> Job:
     """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
     profile = spec.profiles[profile_name]  # type: ignore[index]
@@ -137,11 +140,8 @@ def prepare(
     np.save(root / "data" / "probe.npy", truth.probe)
     if spec.framework in TORCHVISION_FRAMEWORKS:
         serve_torchvision(work_dir(root) / "data", truth)
-    # Only the entry file and plain helper files travel: symlinks could point anywhere on the host.
-    for path in sorted(submission.folder.iterdir()) if submission.entry.name == spec.entry else []:
-        if path.is_file() and not path.is_symlink() and path.suffix == ".py":
-            shutil.copyfile(path, root / "submission" / path.name)
-    shutil.copyfile(submission.entry, root / "submission" / spec.entry)
+    for path in submission_files(spec, submission):
+        shutil.copyfile(path, root / "submission" / (spec.entry if path == submission.entry else path.name))
     job = {
         "probe": spec.probe,
         "submission": f"submission/{spec.entry}",
@@ -154,4 +154,12 @@ def prepare(
         "normalize": {"mean": spec.normalize.mean, "std": spec.normalize.std},
     }
     (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
-    return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s)
+    return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s, threads)
+
+
+def submission_files(spec: AssignmentSpec, submission: Submission) -> list[Path]:
+    """What travels into the sandbox: the entry file, plus plain .py helpers beside it when it is the spec's entry
+    file (a folder submission). Symlinks stay behind: they could point anywhere on the host."""
+    helpers = sorted(submission.folder.iterdir()) if submission.entry.name == spec.entry else []
+    files = [p for p in helpers if p.is_file() and not p.is_symlink() and p.suffix == ".py" and p != submission.entry]
+    return [*files, submission.entry]

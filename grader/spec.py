@@ -5,6 +5,7 @@ Every problem is reported at once, each with its path (`checks[2].points: ...`):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,7 +17,8 @@ from pydantic.dataclasses import dataclass
 
 from grader.sandbox.layout import normalize
 
-ASSIGNMENTS_DIR = Path(__file__).resolve().parent.parent / "assignments"
+# The repository's assignments/, or where an image or an installation keeps them (GRADER_ASSIGNMENTS_DIR).
+ASSIGNMENTS_DIR = Path(os.environ.get("GRADER_ASSIGNMENTS_DIR") or Path(__file__).resolve().parents[1] / "assignments")
 SPEC_FILE = "assignment.yaml"
 
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]

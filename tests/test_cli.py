@@ -74,9 +74,13 @@ def test_unknown_submission_path_is_a_usage_error(tmp_path: Path, capsys: pytest
     assert "no such file or folder" in capsys.readouterr().err
 
 
-def test_folder_without_submission_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_folder_is_a_usage_error_naming_the_accepted_layouts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["grade", "01_tf_quickstart", str(tmp_path)]) == 2
-    assert "must hold submission.py" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "no submissions found" in error
+    assert "Gradescope export" in error and "GitHub Classroom" in error and "one folder per student" in error
 
 
 def test_unknown_assignment_lists_known_ones(capsys: pytest.CaptureFixture[str]) -> None:

@@ -134,5 +134,5 @@ def test_results_json_reads_back_as_the_same_result(tmp_path: Path, result: Assi
 def test_a_file_this_grader_did_not_write_is_refused_with_its_path(tmp_path: Path, content: str) -> None:
     path = tmp_path / "results.json"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ValueError, match="not a results.json written by this grader"):
+    with pytest.raises(ValueError, match=r"not a results\.json written by this grader"):
         gradescope.read(path)

@@ -37,6 +37,17 @@ class RunOutcome:
         return f"your code ended the process early (exit code {self.exit_code})"
 
 
+def thread_environment(threads: int | None) -> dict[str, str]:
+    """Thread counts for numpy's BLAS, PyTorch (OpenMP) and TensorFlow, so a container given one CPU of a shared
+    machine does not start a thread per core and fight its neighbours for them."""
+    if threads is None:
+        return {}
+    names = (
+        "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"
+    )  # fmt: skip
+    return dict.fromkeys(names, str(threads))
+
+
 class HarnessError(Exception):
     """The backend itself cannot run the job (no engine, no image, docker failed): never the student's fault."""
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from grader.images import engine_available, image_tag, inspect, label
 from grader.job import Job
-from grader.runners.base import HarnessError, OutputCap, RunOutcome
+from grader.runners.base import HarnessError, OutputCap, RunOutcome, thread_environment
 from grader.runners.local import FILE_SIZE_LIMIT
 
 CONTAINER_USER = "10001:10001"
@@ -84,6 +84,7 @@ class DockerRunner:
 
     def command(self, job: Job, container: str, entry: str = "grader.sandbox") -> list[str]:
         memory = f"{job.spec.limits.memory_mb}m"
+        cpus = f"{job.threads or self.cpus:g}"
         mounts = [
             f"{job.root / 'job.json'}:/job/job.json:ro",
             f"{job.root / 'data'}:/job/data:ro",
@@ -96,13 +97,15 @@ class DockerRunner:
             "docker", "run", "--name", container, "--network", "none", "--user", CONTAINER_USER,
             "--read-only", "--tmpfs", SCRATCH[0], "--tmpfs", SCRATCH[1],
             "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-            "--pids-limit", str(PIDS_LIMIT), "--memory", memory, "--memory-swap", memory, "--cpus", f"{self.cpus:g}",
+            "--pids-limit", str(PIDS_LIMIT), "--memory", memory, "--memory-swap", memory, "--cpus", cpus,
             "--ulimit", "nofile=1024:1024", "--ulimit", f"fsize={FILE_SIZE_LIMIT}", "--ulimit", "core=0",
             "--log-driver", "none", "--workdir", "/job/work",
             "--env", f"PYTHONHASHSEED={job.seed}", "--env", "HOME=/job/work", "--env", "TF_CPP_MIN_LOG_LEVEL=2",
         ]  # fmt: skip
         for mount in mounts:
             command += ["--volume", mount]
+        for name, value in thread_environment(job.threads).items():
+            command += ["--env", f"{name}={value}"]
         command += self.device_options()
         return [*command, self.image, "python", "-I", "-m", entry, "/job"]
 

@@ -15,7 +15,7 @@ import sys
 import time
 
 from grader.job import Job
-from grader.runners.base import OutputCap, RunOutcome
+from grader.runners.base import OutputCap, RunOutcome, thread_environment
 
 FILE_SIZE_LIMIT = 512 * 1024 * 1024
 MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError", "OOM")
@@ -40,6 +40,7 @@ def sandbox_environment(job: Job) -> dict[str, str]:
         HOME=str(job.workdir),
         MPLBACKEND="Agg",
     )
+    env.update(thread_environment(job.threads))
     if job.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
     elif "CUDA_VISIBLE_DEVICES" in os.environ:

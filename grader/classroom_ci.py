@@ -1,0 +1,176 @@
+"""GitHub Classroom CI: grade a student's own repository on push and report it the way GitHub Classroom reads it.
+
+Reporting follows classroom-resources/autograding-grading-reporter: a step output `result` holding base64 of
+`{"version": 1, "status": "pass|fail|error", "max_score": N, "tests": [...]}`, read by the reporter from the env var
+`<STEP_ID>_RESULTS`. The log also carries `Points <score>/<max>`, the text the autograding actions put on the check run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from grader import datasets
+from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
+from grader.job import Submission
+from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult, gradescope
+from grader.runners import RUNNERS
+from grader.session import missing_result
+from grader.spec import AssignmentSpec, SpecError, load_spec
+from grader.submissions import locate_entry, safe_name
+
+GRADED, NOT_GRADED = 0, 2
+RESULT_VERSION = 1
+SUMMARY_MESSAGE_CHARS = 300
+NOT_EARNED = "The autograder could not grade this submission; no score is reported. This is not a score you earned."
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 6)
+
+
+def _message(test: TestResult) -> str:
+    """Checks hidden until the due date count in the score, but their details stay out of the student's CI log."""
+    if test.visibility != "visible":
+        return f"Details are shown after the due date (visibility: {test.visibility})."
+    return test.output
+
+
+def classroom_result(result: AssignmentResult) -> dict[str, Any]:
+    """The JSON the grading reporter decodes. A not_graded result is an `error` whose max_score is 0 throughout: the
+    reporter then sends GitHub Classroom no points at all, rather than a zero the student did not earn."""
+    graded = result.status is SubmissionStatus.GRADED
+    tests = [
+        {
+            "name": test.name,
+            "status": ("pass" if test.status is Status.PASSED else "fail") if graded else "error",
+            "score": _number(test.score) if graded else 0,
+            "max_score": _number(test.max_score) if graded else 0,
+            "message": _message(test) if graded else f"{NOT_EARNED}\n{test.output}",
+            "test_code": test.check_id,
+            "filename": "",
+            "line_no": 0,
+            "duration": 0,
+        }
+        for test in result.tests
+    ]
+    if not graded:
+        status = "error"
+    else:
+        scored = [test for test in result.tests if test.max_score > 0]
+        status = "pass" if all(test.status is Status.PASSED for test in scored) else "fail"
+    max_score = _number(result.max_score) if graded else 0
+    return {"version": RESULT_VERSION, "status": status, "max_score": max_score, "tests": tests}
+
+
+def encode(result: AssignmentResult) -> str:
+    return base64.b64encode(json.dumps(classroom_result(result)).encode("utf-8")).decode("ascii")
+
+
+def _cell(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) > SUMMARY_MESSAGE_CHARS:
+        flat = flat[: SUMMARY_MESSAGE_CHARS - 1] + "…"
+    return flat.replace("|", "\\|")
+
+
+def _markdown(result: AssignmentResult) -> str:
+    graded = result.status is SubmissionStatus.GRADED
+    if graded:
+        title = f"### {result.assignment}: {result.score:g}/{result.max_score:g} points"
+    else:
+        title = f"### {result.assignment}: not graded\n\n{NOT_EARNED}\n\n```\n{result.output.strip()}\n```"
+    rows = ["| check | result | points | details |", "|---|---|---|---|"]
+    for test in classroom_result(result)["tests"]:
+        mark = {"pass": "✅ pass", "fail": "❌ fail"}.get(test["status"], "⚠️ error")
+        points = f"{test['score']:g}/{test['max_score']:g}" if graded else "—"
+        rows.append(f"| {_cell(test['name'])} | {mark} | {points} | {_cell(test['message'])} |")
+    return "\n".join([title, "", *rows, ""]) + "\n"
+
+
+def report(result: AssignmentResult, env: Mapping[str, str], stream: TextIO) -> None:
+    """A short summary and `Points <score>/<max>` on `stream`; the reporter's `result` output and a Markdown table
+    appended to the files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY when those are set."""
+    graded = result.status is SubmissionStatus.GRADED
+    for test in classroom_result(result)["tests"]:
+        mark = {"pass": "PASS", "fail": "FAIL"}.get(test["status"], "ERROR")
+        points = f"{test['score']:g}/{test['max_score']:g}" if graded else "not graded"
+        print(f"{mark:5} {test['name']} ({points})", file=stream)
+        if graded and test["status"] != "pass" and test["message"]:
+            print("      " + test["message"].replace("\n", "\n      "), file=stream)
+    print("", file=stream)
+    if graded:
+        print(result.output.splitlines()[0] if result.output else result.assignment, file=stream)
+        print(f"Points {result.score:g}/{result.max_score:g}", file=stream)
+    else:
+        print(f"{result.assignment}: not graded. {NOT_EARNED}", file=stream)
+        print(result.output, file=stream)
+    if env.get("GITHUB_OUTPUT"):
+        with Path(env["GITHUB_OUTPUT"]).open("a", encoding="utf-8") as out:
+            out.write(f"result={encode(result)}\n")
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with Path(env["GITHUB_STEP_SUMMARY"]).open("a", encoding="utf-8") as summary:
+            summary.write(_markdown(result))
+
+
+def _grade(
+    spec: AssignmentSpec,
+    submission: Submission,
+    profile: str,
+    backend: str,
+    dataset: str | None,
+    data_dir: Path | None,
+) -> AssignmentResult:
+    """Every problem of the grader's own (dataset, profile, backend) is a not_graded result, never an exception."""
+    problem = None
+    name = dataset or spec.default_dataset
+    if name not in spec.datasets:
+        problem = f"{spec.id} is graded on {', '.join(spec.datasets)}, not {name}"
+    elif profile not in spec.profiles:
+        problem = f"unknown profile {profile!r} (known: {', '.join(spec.profiles)})"
+    elif backend not in RUNNERS:
+        problem = f"unknown backend {backend!r} (known: {', '.join(RUNNERS)})"
+    if problem:
+        return not_graded(spec.id, submission.name, problem, spec_checks(spec))
+    try:
+        loaded = datasets.load(name, data_dir)
+    except datasets.DatasetError as exc:
+        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))
+    return grade_submission(spec, submission, loaded, GradeOptions(profile=profile, backend=backend))
+
+
+def run_classroom(
+    assignment: str,
+    repo: Path,
+    out: Path,
+    env: Mapping[str, str],
+    stream: TextIO,
+    *,
+    profile: str = "full",
+    backend: str = "local",
+    dataset: str | None = None,
+    data_dir: Path | None = None,
+) -> int:
+    """Grade the student's repository `repo`, write `out/results.json` (Gradescope format) and report it.
+
+    The entry file is `assignments/<id>/<entry>`, else `<entry>` at the top, else the only one in the repository; a
+    repository without one scores 0 (the student's omission). Returns 0 when graded, 2 when not graded."""
+    name = safe_name(env.get("GITHUB_REPOSITORY", "").rpartition("/")[2] or repo.resolve().name)
+    try:
+        spec = load_spec(assignment)
+    except SpecError as exc:
+        result = not_graded(assignment, name, str(exc), [])
+    else:
+        located = locate_entry(repo, spec.entry, spec.id) if repo.is_dir() else None
+        if located is None:
+            result = not_graded(spec.id, name, f"{repo}: the repository folder is not there", spec_checks(spec))
+        elif isinstance(located, Path):
+            result = _grade(spec, Submission(name, located), profile, backend, dataset, data_dir)
+        else:
+            result = missing_result(spec, name, located)
+    gradescope.write(result, out)
+    report(result, env, stream)
+    return GRADED if result.status is SubmissionStatus.GRADED else NOT_GRADED

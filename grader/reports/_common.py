@@ -1,0 +1,47 @@
+"""Helpers every report shares, so that all outputs show a not-graded submission and a number the same way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from grader.results import AssignmentResult
+
+# The first paragraph `grading.not_graded()` puts before the reason; reports show the reason on its own.
+NOT_GRADED_PREAMBLE = "The autograder could not grade this submission."
+
+
+def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
+    """Written to a temporary name then renamed, so a half-written report never looks complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    # newline="" keeps the text's own line endings (the CSV writer chooses CRLF itself).
+    tmp.write_text(text, encoding=encoding, newline="")
+    tmp.replace(path)
+    return path
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line: enough to say why in a table cell or an XML attribute."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def not_graded_reason(result: AssignmentResult) -> str:
+    """Why the harness could not grade, without the standard preamble (kept when the output has another shape)."""
+    head, sep, rest = result.output.partition("\n\n")
+    reason = rest if sep and head.startswith(NOT_GRADED_PREAMBLE) else result.output
+    return reason.strip() or "no reason recorded"
+
+
+def points(value: float) -> str:
+    """`1`, `2.5`, `0.333333`: points without float noise or a trailing `.0`."""
+    text = f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Replace characters XML 1.0 cannot hold (a student's output may print any byte), so the file always parses."""
+    return _XML_ILLEGAL.sub("\ufffd", text)

@@ -1,0 +1,66 @@
+"""JUnit XML, the format CI dashboards and most LMS plugins read: a suite per assignment, a case per check.
+
+A failed check is a <failure> (the student's code did not meet it); every check of a not-graded submission is an
+<error> (the harness broke), which is how JUnit tells "the test failed" from "the test could not run".
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from itertools import groupby
+from pathlib import Path
+
+from grader.reports._common import atomic_write_text, first_line, not_graded_reason, xml_safe
+from grader.results import AssignmentResult, Status, SubmissionStatus
+
+FILENAME = "junit.xml"
+_COUNTS = ("tests", "failures", "errors", "skipped")
+
+
+def to_junit(results: Sequence[AssignmentResult]) -> ET.Element:
+    root = ET.Element("testsuites", name="grader")
+    ordered = sorted(results, key=lambda r: (r.assignment, r.submission))
+    suites = [_suite(assignment, list(group)) for assignment, group in groupby(ordered, key=lambda r: r.assignment)]
+    root.extend(suites)
+    for key in _COUNTS:
+        root.set(key, str(sum(int(suite.get(key, "0")) for suite in suites)))
+    root.set("time", f"{sum(float(suite.get('time', '0')) for suite in suites):.3f}")
+    return root
+
+
+def write_junit(results: Sequence[AssignmentResult], path: Path) -> Path:
+    root = to_junit(results)
+    ET.indent(root)
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return atomic_write_text(path, text + "\n")
+
+
+def _suite(assignment: str, results: list[AssignmentResult]) -> ET.Element:
+    suite = ET.Element("testsuite", name=xml_safe(assignment))
+    for result in results:
+        student = xml_safe(result.submission)
+        if result.status is SubmissionStatus.NOT_GRADED:
+            reason = not_graded_reason(result)
+            # A not-graded submission with no checks listed still shows up, as one errored case.
+            for name in [test.name for test in result.tests] or ["grading"]:
+                case = ET.SubElement(suite, "testcase", classname=student, name=xml_safe(name))
+                error = ET.SubElement(case, "error", message=xml_safe(first_line(reason)), type="not_graded")
+                error.text = xml_safe(reason)
+            continue
+        for test in result.tests:
+            case = ET.SubElement(suite, "testcase", classname=student, name=xml_safe(test.name))
+            if test.status is Status.FAILED:
+                failure = ET.SubElement(case, "failure", message=xml_safe(first_line(test.output)), type=test.check_id)
+                failure.text = xml_safe(test.output)
+    cases = suite.findall("testcase")
+    counts = {
+        "tests": len(cases),
+        "failures": sum(case.find("failure") is not None for case in cases),
+        "errors": sum(case.find("error") is not None for case in cases),
+        "skipped": 0,
+    }
+    for key in _COUNTS:
+        suite.set(key, str(counts[key]))
+    suite.set("time", f"{sum(r.execution_time for r in results):.3f}")
+    return suite

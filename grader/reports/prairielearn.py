@@ -1,0 +1,56 @@
+"""PrairieLearn's external-grader results.json (docs.prairielearn.com, "External Grading" -> "Grading results").
+
+`score` is a fraction in [0, 1]; `tests[]` carry points and max_points. A not-graded submission is `"gradable": false`
+with no score at all: PrairieLearn then awards and deducts nothing and does not spend the student's attempt, which is
+the nearest it has to "the harness failed, this is not your score". The reason goes in `message` and `format_errors`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader.reports._common import atomic_write_text, first_line, not_graded_reason, points
+from grader.results import AssignmentResult, SubmissionStatus
+
+FILENAME = "results.json"
+NOT_GRADED_MESSAGE = (
+    "Not graded: the autograder could not grade this submission. This is a problem with the grading system, "
+    "not your score; your instructor will re-run it."
+)
+
+
+def to_prairielearn(result: AssignmentResult) -> dict[str, Any]:
+    if result.status is SubmissionStatus.NOT_GRADED:
+        reason = not_graded_reason(result)
+        return {
+            "gradable": False,
+            "message": NOT_GRADED_MESSAGE,
+            "format_errors": [first_line(reason)],
+            "output": result.output,
+            "tests": [],
+        }
+    fraction = result.score / result.max_score if result.max_score > 0 else 0.0
+    return {
+        "gradable": True,
+        "score": round(min(max(fraction, 0.0), 1.0), 6),
+        "message": f"{points(result.score)} / {points(result.max_score)} points",
+        "output": result.output,
+        "tests": [
+            {
+                "name": test.name,
+                "description": f"check id: {test.check_id}",
+                "points": test.score,
+                "max_points": test.max_score,
+                "message": test.status.value,
+                "output": test.output,
+            }
+            for test in result.tests
+        ],
+    }
+
+
+def write(result: AssignmentResult, folder: Path, filename: str = FILENAME) -> Path:
+    """Atomic (temporary name, then rename) like `gradescope.write`; `filename` lets it sit beside Gradescope's."""
+    return atomic_write_text(folder / filename, json.dumps(to_prairielearn(result), indent=2, ensure_ascii=False))

@@ -1,0 +1,411 @@
+"""Tests for the class-level reports: gradebook CSV, JUnit XML, PrairieLearn JSON, Markdown feedback, HTML report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from markdown_it import MarkdownIt
+from matplotlib.image import imread
+
+from grader.grading import not_graded
+from grader.reports import feedback, write_class_outputs
+from grader.reports._common import not_graded_reason
+from grader.reports.feedback import render_feedback, write_feedback
+from grader.reports.gradebook import write_gradebook
+from grader.reports.html_report import PASS_COLOUR, render_report, write_report
+from grader.reports.junit import write_junit
+from grader.reports.prairielearn import to_prairielearn
+from grader.reports.prairielearn import write as write_prairielearn
+from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+
+# Aliased: a module-level name starting with `Test` would be collected by pytest (and warn, which is an error here).
+from grader.results import TestResult as CheckResult
+
+A1 = "01_tf_quickstart"
+CHECKS = [("runs", "Runs without errors", 1.0, "visible"), ("compile", "Optimizer and loss", 1.0, "visible")]
+CHECKS += [("accuracy", "Accuracy", 3.0, "after_due_date")]
+HOSTILE = "<script>alert(1)</script>``x"
+HOSTILE_OUTPUT = "printed:\n```\n<script>evil()</script>\n`````\ndone"
+REASON = "container exited with code 137 (out of memory)\nTraceback: ..."
+PNG_DATA = "data:image/png;base64,"
+
+
+def graded(
+    name: str, runs: bool, compile_ok: bool, accuracy: float, loss: tuple[float, ...], runs_output: str = "ran"
+) -> AssignmentResult:
+    acc_ok = accuracy >= 0.9
+    tests = (
+        CheckResult("runs", "Runs without errors", float(runs), 1.0, _status(runs), "visible", runs_output),
+        CheckResult(
+            "compile",
+            "Optimizer and loss",
+            float(compile_ok),
+            1.0,
+            _status(compile_ok),
+            "visible",
+            "ok" if compile_ok else "loss: expected categorical_crossentropy\nfound: mse",
+        ),
+        CheckResult(
+            "accuracy",
+            "Accuracy",
+            3.0 if acc_ok else 0.0,
+            3.0,
+            _status(acc_ok),
+            "after_due_date",
+            f"accuracy {accuracy:.4f} on held-out images" + ("" if acc_ok else " is below the threshold 0.90."),
+            {"accuracy": accuracy, "threshold": 0.9, "heldout_images": 5000},
+        ),
+    )
+    return AssignmentResult(A1, name, SubmissionStatus.GRADED, tests, 12.3456, "graded", {}, loss)
+
+
+def _status(ok: bool) -> Status:
+    return Status.PASSED if ok else Status.FAILED
+
+
+@pytest.fixture
+def alice() -> AssignmentResult:
+    return graded("alice", True, True, 0.97, (0.61, 0.42, 0.35))
+
+
+@pytest.fixture
+def bob() -> AssignmentResult:
+    return graded("bob", True, False, 0.40, (2.3, 2.2, 2.25))
+
+
+@pytest.fixture
+def carol() -> AssignmentResult:
+    return not_graded(A1, "carol", REASON, CHECKS)
+
+
+@pytest.fixture
+def hostile() -> AssignmentResult:
+    return graded(HOSTILE, False, True, 0.95, (), runs_output=HOSTILE_OUTPUT)
+
+
+@pytest.fixture
+def results(alice: AssignmentResult, bob: AssignmentResult, carol: AssignmentResult) -> list[AssignmentResult]:
+    return [carol, bob, alice]  # not in name order: every output sorts by student
+
+
+def test_not_graded_reason_drops_the_standard_preamble(carol: AssignmentResult) -> None:
+    assert not_graded_reason(carol) == REASON
+    other = AssignmentResult(A1, "x", SubmissionStatus.NOT_GRADED, (), 0.0, "spec failed to load")
+    assert not_graded_reason(other) == "spec failed to load"
+
+
+# --- gradebook.csv ---------------------------------------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_gradebook_rows(tmp_path: Path, results: list[AssignmentResult]) -> None:
+    path = write_gradebook(results, tmp_path / "gradebook.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read Korean names as UTF-8
+    assert read_csv(path) == [
+        ["student", "assignment", "runs", "compile", "accuracy", "total", "max", "status", "time_s"],
+        ["alice", A1, "1", "1", "3", "5", "5", "graded", "12.346"],
+        ["bob", A1, "1", "0", "0", "1", "5", "graded", "12.346"],
+        ["carol", A1, "", "", "", "", "5", "not_graded", "0.000"],  # never 0 points
+    ]
+
+
+def test_gradebook_neutralises_formulas_and_keeps_odd_names(tmp_path: Path, alice: AssignmentResult) -> None:
+    formula = AssignmentResult(**{**alice.__dict__, "submission": '=HYPERLINK("http://x","y")'})
+    quoted = AssignmentResult(**{**alice.__dict__, "submission": 'o"neil, jr\nx'})
+    rows = read_csv(write_gradebook([formula, quoted], tmp_path / "g.csv"))
+    assert [row[0] for row in rows[1:]] == ['\'=HYPERLINK("http://x","y")', 'o"neil, jr\nx']
+
+
+def test_gradebook_empty(tmp_path: Path) -> None:
+    rows = read_csv(write_gradebook([], tmp_path / "g.csv"))
+    assert rows == [["student", "assignment", "total", "max", "status", "time_s"]]
+
+
+# --- junit.xml -------------------------------------------------------------------------------------------------------
+
+
+def test_junit_counts_failures_and_errors(tmp_path: Path, results: list[AssignmentResult]) -> None:
+    other = AssignmentResult("02_torch_loop", "dave", SubmissionStatus.GRADED, (), 1.5, "graded")
+    root = ET.parse(write_junit([*results, other], tmp_path / "junit.xml")).getroot()
+    assert root.tag == "testsuites"
+    assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped", "time")} == {
+        "tests": "9",
+        "failures": "2",
+        "errors": "3",
+        "skipped": "0",
+        "time": "26.191",
+    }
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [A1, "02_torch_loop"]
+    suite = suites[0]
+    assert {k: suite.get(k) for k in ("tests", "failures", "errors", "skipped", "time")} == {
+        "tests": "9",
+        "failures": "2",
+        "errors": "3",
+        "skipped": "0",
+        "time": "24.691",
+    }
+    cases = suite.findall("testcase")
+    assert [(c.get("classname"), c.get("name")) for c in cases[:3]] == [
+        ("alice", "Runs without errors"),
+        ("alice", "Optimizer and loss"),
+        ("alice", "Accuracy"),
+    ]
+    assert all(len(c) == 0 for c in cases[:3])  # alice passed everything
+    failures = [(c.get("classname"), c.get("name"), c.find("failure")) for c in cases if c.find("failure") is not None]
+    assert [(student, name) for student, name, _ in failures] == [("bob", "Optimizer and loss"), ("bob", "Accuracy")]
+    compile_failure = failures[0][2]
+    assert compile_failure.get("message") == "loss: expected categorical_crossentropy"
+    assert compile_failure.text == "loss: expected categorical_crossentropy\nfound: mse"
+    errors = [c for c in cases if c.find("error") is not None]
+    assert [c.get("classname") for c in errors] == ["carol"] * 3
+    for case in errors:
+        error = case.find("error")
+        assert error is not None and case.find("failure") is None
+        assert error.get("type") == "not_graded"
+        assert error.get("message") == "container exited with code 137 (out of memory)"
+        assert error.text == REASON
+
+
+def test_junit_parses_whatever_the_student_printed(tmp_path: Path) -> None:
+    wild = graded("eve", False, True, 0.95, (), runs_output="bad \x00 bytes \x1b[31m <&> ]]>")
+    root = ET.parse(write_junit([wild], tmp_path / "junit.xml")).getroot()
+    failure = root.find("testsuite/testcase/failure")
+    assert failure is not None and failure.text == "bad \ufffd bytes \ufffd[31m <&> ]]>"
+
+
+def test_junit_not_graded_without_checks_still_appears(tmp_path: Path) -> None:
+    broken = AssignmentResult(A1, "frank", SubmissionStatus.NOT_GRADED, (), 0.0, "spec failed to load")
+    root = ET.parse(write_junit([broken], tmp_path / "junit.xml")).getroot()
+    assert (root.get("tests"), root.get("errors")) == ("1", "1")
+
+
+# --- PrairieLearn ----------------------------------------------------------------------------------------------------
+
+
+def test_prairielearn_graded(alice: AssignmentResult, bob: AssignmentResult) -> None:
+    assert to_prairielearn(alice)["score"] == 1.0
+    out = to_prairielearn(bob)
+    assert out["gradable"] is True
+    assert out["score"] == pytest.approx(0.2)
+    assert out["message"] == "1 / 5 points"
+    assert [(t["name"], t["points"], t["max_points"], t["message"]) for t in out["tests"]] == [
+        ("Runs without errors", 1.0, 1.0, "passed"),
+        ("Optimizer and loss", 0.0, 1.0, "failed"),
+        ("Accuracy", 0.0, 3.0, "failed"),
+    ]
+    assert out["tests"][1]["output"] == "loss: expected categorical_crossentropy\nfound: mse"
+
+
+def test_prairielearn_not_graded_has_no_score(carol: AssignmentResult) -> None:
+    out = to_prairielearn(carol)
+    assert out["gradable"] is False
+    assert "score" not in out
+    assert out["tests"] == []  # no per-check 0 points either
+    assert out["format_errors"] == ["container exited with code 137 (out of memory)"]
+    assert "not your score" in out["message"]
+
+
+def test_prairielearn_write_is_atomic_json(tmp_path: Path, bob: AssignmentResult) -> None:
+    path = write_prairielearn(bob, tmp_path / "bob")
+    assert path == tmp_path / "bob" / "results.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == to_prairielearn(bob)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["results.json"]  # no temporary file left behind
+
+
+# --- feedback.md -----------------------------------------------------------------------------------------------------
+
+
+def test_feedback_english(bob: AssignmentResult) -> None:
+    text = render_feedback(bob, "en")
+    assert "**Total: 1 / 5 points**" in text
+    assert "Accuracy on held-out images: 0.4000 (threshold 0.90)" in text
+    assert "### Runs without errors — passed (1 / 1 points)" in text
+    assert "### Optimizer and loss — failed (0 / 1 points)" in text
+    assert "loss: expected categorical_crossentropy\nfound: mse" in text  # the check's message as it is
+    assert not re.search(r"[가-힣]", text)
+
+
+def test_feedback_korean(bob: AssignmentResult) -> None:
+    text = render_feedback(bob, "ko")
+    assert "**총점: 1 / 5점**" in text
+    assert "비공개 평가 이미지에서의 정확도: 0.4000 (기준 0.90)" in text
+    assert "### Runs without errors — 통과 (1 / 1점)" in text
+    assert "### Optimizer and loss — 실패 (0 / 1점)" in text
+    assert "loss: expected categorical_crossentropy\nfound: mse" in text
+    assert "passed" not in text and "failed" not in text and "Total" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "this is a problem with the grading system"), ("ko", "채점되지 않음")]
+)
+def test_feedback_not_graded(carol: AssignmentResult, lang: str, words: str) -> None:
+    text = render_feedback(carol, lang)
+    assert words in text
+    assert REASON in text
+    assert not re.search(r"\b0 / |0점|[Tt]otal|총점", text)  # not a score: no points anywhere
+
+
+def test_feedback_every_language_has_every_phrase() -> None:
+    keys = {lang: set(words) for lang, words in feedback.TEXT.items()}
+    assert set(keys) == {"en", "ko"}
+    assert keys["en"] == keys["ko"]
+
+
+def test_feedback_unknown_language(alice: AssignmentResult) -> None:
+    with pytest.raises(ValueError, match=r"'fr'.*en, ko"):
+        render_feedback(alice, "fr")
+
+
+def test_feedback_hostile_strings_stay_literal(tmp_path: Path, hostile: AssignmentResult) -> None:
+    path = write_feedback(hostile, tmp_path, "en")
+    text = path.read_text(encoding="utf-8")
+    assert "``````text\n" + HOSTILE_OUTPUT + "\n``````" in text  # fence longer than the 5-backtick run inside
+    rendered = MarkdownIt("commonmark").render(text)  # raw HTML allowed: only escaping keeps <script> out
+    assert "<script>" not in rendered
+    assert "&lt;script&gt;evil()&lt;/script&gt;" in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;``x" in rendered  # the name, whole, inside a code span
+    assert rendered.count("<pre>") == 3  # the fence closed where it should: one block per check output
+
+
+# --- report.html -----------------------------------------------------------------------------------------------------
+
+
+def test_report_has_plots_and_failures(tmp_path: Path, results: list[AssignmentResult]) -> None:
+    text = write_report(results, tmp_path / "report.html", "Class <A>").read_text(encoding="utf-8")
+    assert text.count(PNG_DATA) == 4  # scores, pass rates, accuracy, training loss
+    assert "<title>Class &lt;A&gt;</title>" in text
+    assert re.search(r"<b>3</b>submissions.*<b>2</b>graded.*<b>1</b>not graded", text)
+    assert "<b>60.0% (3 / 5)</b>mean score" in text
+    assert "<td>bob</td><td>01_tf_quickstart</td><td>Optimizer and loss</td>" in text
+    assert "<td>loss: expected categorical_crossentropy</td>" in text
+    assert '<td>carol</td><td>01_tf_quickstart</td><td><span class="not-graded">not graded</span></td>' in text
+    assert "<td>container exited with code 137 (out of memory)</td>" in text
+    assert "alice</td>" not in text  # alice failed nothing
+    assert not re.search(r"(src|href)=\"(https?:)?//|<link|<script", text)  # self-contained, no scripts
+
+
+def test_report_escapes_student_strings(hostile: AssignmentResult) -> None:
+    hostile = AssignmentResult(**{**hostile.__dict__, "tests": hostile.tests})
+    text = render_report([hostile], "t")
+    assert "<script" not in text
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;``x</td>" in text
+    assert "<td>printed:</td>" in text  # a failure shows its output's first line
+    assert text.count(PNG_DATA) == 3  # no training loss recorded: that plot is skipped
+
+
+def test_report_without_submissions(tmp_path: Path) -> None:
+    text = write_report([], tmp_path / "report.html", "empty").read_text(encoding="utf-8")
+    assert "No submissions." in text
+    assert PNG_DATA not in text
+
+
+def test_report_only_not_graded(carol: AssignmentResult) -> None:
+    text = render_report([carol], "t")
+    assert PNG_DATA not in text
+    assert "No graded submissions." in text
+    assert "score</div>" not in text  # no mean or median of scores nobody earned
+
+
+# --- write_class_outputs ---------------------------------------------------------------------------------------------
+
+
+def test_write_class_outputs(tmp_path: Path, results: list[AssignmentResult]) -> None:
+    written = write_class_outputs(results, tmp_path, lang="ko", formats=["gradescope", "prairielearn"], title="T")
+    expected = [
+        f"{student}/{name}"
+        for student in ("alice", "bob", "carol")
+        for name in ("results.json", "prairielearn.json", "feedback.md")
+    ]
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        *expected,
+        "gradebook.csv",
+        "junit.xml",
+        "report.html",
+    ]
+    assert all(p.is_file() for p in written)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        p.relative_to(tmp_path).as_posix() for p in written
+    )
+    assert gradescope.read(tmp_path / "bob" / "results.json").score == pytest.approx(1.0)
+    assert json.loads((tmp_path / "carol" / "prairielearn.json").read_text(encoding="utf-8"))["gradable"] is False
+    assert "총점" in (tmp_path / "alice" / "feedback.md").read_text(encoding="utf-8")
+
+
+def test_write_class_outputs_only_defaults(tmp_path: Path, alice: AssignmentResult) -> None:
+    written = write_class_outputs([alice], tmp_path, lang="en", formats=[], title="T")
+    assert [p.name for p in written] == ["feedback.md", "gradebook.csv", "junit.xml", "report.html"]
+
+
+@pytest.mark.parametrize("name", ["../evil", "a/b", ".hidden", "", "a\\b"])
+def test_write_class_outputs_refuses_unsafe_names(tmp_path: Path, alice: AssignmentResult, name: str) -> None:
+    bad = AssignmentResult(**{**alice.__dict__, "submission": name})
+    with pytest.raises(ValueError, match="not usable as a folder name"):
+        write_class_outputs([alice, bad], tmp_path / "out", lang="en", formats=["gradescope"], title="T")
+    assert not (tmp_path / "out").exists()  # checked before anything is written
+
+
+def test_write_class_outputs_refuses_bad_options(tmp_path: Path, alice: AssignmentResult) -> None:
+    with pytest.raises(ValueError, match=r"canvas.*gradescope, prairielearn"):
+        write_class_outputs([alice], tmp_path, lang="en", formats=["canvas"], title="T")
+    with pytest.raises(ValueError, match="choose one of: en, ko"):
+        write_class_outputs([alice], tmp_path, lang="de", formats=[], title="T")
+    with pytest.raises(ValueError, match="share one folder"):
+        write_class_outputs([alice, alice], tmp_path, lang="en", formats=[], title="T")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- in a real browser -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Debian's chromium (apt-get install chromium) for the browser tests")
+        pytest.skip("Debian's chromium is not installed here (apt-get install chromium)")
+    return found
+
+
+@pytest.mark.browser
+def test_report_renders_in_chromium(tmp_path: Path, chromium: str, results: list[AssignmentResult]) -> None:
+    report = write_report(results, tmp_path / "report.html", "Class report")
+    shot = tmp_path / "shot.png"
+    command = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        report.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert shot.is_file(), f"chromium wrote no screenshot (exit {done.returncode}):\n{done.stderr[-3000:]}"
+    pixels = imread(shot)[..., :3]
+    assert pixels.shape[:2] == (2000, 1280)
+    assert pixels.std() > 0.05  # not a blank page
+    colours = np.unique((pixels * 255).round().astype(np.uint8).reshape(-1, 3), axis=0)
+    assert len(colours) > 50  # plots and text, not a flat fill
+    green = np.array([int(PASS_COLOUR[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    assert (np.abs(pixels - green).max(axis=-1) < 0.05).sum() > 5000  # the pass-rate bars: the PNGs were drawn
