@@ -191,5 +191,6 @@ def test_a_real_parallel_session_grades_and_a_rerun_reuses_everything(
     first = _session(spec, out, jobs=2).run(roster[:2])
     assert [g.result.score for g in first] == [10, 10]
     assert {g.result.provenance["threads"] for g in first} == {session.split_cpus(2)}
+    assert {g.result.provenance["sandbox"]["threads"] for g in first} == {str(session.split_cpus(2))}
     again = _session(spec, out, jobs=2).run(roster[:2])
     assert all(g.cached for g in again)

@@ -17,7 +17,7 @@ _asarray = np.asarray
 STEPS = ("load_data", "build_model", "compile_model", "predict_proba", "train", "export_weights")
 
 
-def prepare(job: SandboxJob) -> None:
+def prepare(job: SandboxJob) -> dict[str, str]:
     """Seed and import the framework before student code, and serve the dataset through keras's loaders."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
@@ -26,6 +26,7 @@ def prepare(job: SandboxJob) -> None:
     # tf.config.experimental.enable_op_determinism() would add about 20 % to every epoch for nothing here.
     keras.utils.set_random_seed(job.seed)
     keras_data.serve(job.arrays("train"), job.arrays("test"))
+    return {"threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "all")}
 
 
 def _shape(value: object) -> list[int] | None:

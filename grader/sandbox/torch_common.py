@@ -42,7 +42,7 @@ def prepare(job: SandboxJob) -> dict[str, str]:
     torch.manual_seed(job.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     device = select_device(job.device, torch.cuda.is_available())
-    info = {"device": device}
+    info = {"device": device, "threads": str(torch.get_num_threads())}
     if device == "cuda":
         info["gpu"] = torch.cuda.get_device_name(0)
         info["cuda"] = str(torch.version.cuda)
