@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.results.model import AssignmentResult, Status, SubmissionStatus, TestResult
+from grader.results.model import AssignmentResult, SubmissionStatus, TestResult
 
 FILENAME = "results.json"
 
@@ -47,16 +47,7 @@ def from_gradescope(data: dict[str, Any]) -> AssignmentResult:
     extra = data["extra_data"]
     metrics = extra.get("metrics", {})
     tests = tuple(
-        TestResult(
-            check_id=test["tags"][0],
-            name=test["name"],
-            score=float(test["score"]),
-            max_score=float(test["max_score"]),
-            status=Status(test["status"]),
-            visibility=test["visibility"],
-            output=test["output"],
-            metrics=dict(metrics.get(test["tags"][0], {})),
-        )
+        TestResult.from_dict({**test, "check_id": test["tags"][0], "metrics": metrics.get(test["tags"][0], {})})
         for test in data["tests"]
     )
     return AssignmentResult(
