@@ -264,10 +264,12 @@ def _manifest(folder: Path) -> dict[str, str]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder so readers never see a partial file."""
+    """Write via a temp file in the same folder so readers never see a partial file. Readable by all (a temp file is
+    private by default): a shared cache, or an image's baked-in data, is read by users other than its writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
         tmp.write(data)
+    Path(tmp.name).chmod(0o644)
     Path(tmp.name).replace(path)
 
 

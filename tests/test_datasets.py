@@ -159,6 +159,8 @@ def test_fetch_then_load(tiny: Fixture, mirror: str, isolated_cache: Path) -> No
     dataset = datasets.load("tiny", info=tiny.info)
     _assert_matches(dataset, tiny.arrays)
     assert dataset.source == folder
+    # readable by every user: the images bake the cache in as root and grade as an unprivileged user
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o644}
     expected = hashlib.sha256("\n".join(f.content_sha256 or "" for f in tiny.info.files).encode()).hexdigest()
     assert dataset.checksum == expected
     assert datasets.locate("tiny", info=tiny.info) == folder
