@@ -60,6 +60,17 @@ def spec_checks(spec: AssignmentSpec) -> list[tuple[str, str, float, str]]:
     return [(c.id, c.title, c.points, c.visibility) for c in spec.checks]
 
 
+def cpu_model() -> str:
+    """The processor's name, as /proc/cpuinfo gives it (platform.processor() is empty on most Linux systems)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -> dict[str, Any]:
     spec_file = job.spec.folder / SPEC_FILE if job.spec.folder else None
     return {
@@ -80,7 +91,13 @@ def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -
         "spec_sha256": _sha256(spec_file) if spec_file and spec_file.exists() else None,
         "submission_sha256": _sha256(job.submission.entry),
         "limits": {"time_s": job.time_limit_s, "memory_mb": job.spec.limits.memory_mb},
-        "host": {"python": platform.python_version(), "numpy": np.__version__, "platform": platform.platform()},
+        "host": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "platform": platform.platform(),
+            "cpu": cpu_model(),
+            "cpus": os.cpu_count(),
+        },
         "sandbox": obs.environment(),
         "run": {
             "exit_code": outcome.exit_code,

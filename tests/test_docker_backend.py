@@ -4,6 +4,7 @@ engine runs or the CPU image is not built; CI builds both."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,13 +29,20 @@ def _skip_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def docker_grade_as(grade_as: Callable[[str], Grade]) -> Callable[[str], Grade]:
+def require_cpu_image() -> None:
+    """Skip where no engine runs or no image is built, except in CI, where the Docker tests are required."""
     reason = _skip_reason()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"CI must run the Docker tests: {reason}")
     if reason:
         pytest.skip(reason)
     if images.label(images.image_tag("cpu"), "grader.source_sha256") != images.source_sha256():
         pytest.fail("the CPU image holds older grader code than this tree: rebuild it with `nox -s images`")
+
+
+@pytest.fixture(scope="module")
+def docker_grade_as(grade_as: Callable[[str], Grade]) -> Callable[[str], Grade]:
+    require_cpu_image()
 
     def for_assignment(assignment: str) -> Grade:
         local = grade_as(assignment)
@@ -60,6 +68,10 @@ def test_reference_earns_full_marks_in_docker(docker_grade_as: Callable[[str], G
     assert run["backend"] == "docker-cpu"
     assert run["image_id"].startswith("sha256:")
     assert run["lock_sha256"] == images.lock_sha256("cpu")
+    provenance = result.provenance
+    assert provenance["seed"] == 20261127 and provenance["dataset"]["checksum_sha256"]
+    assert provenance["host"]["cpu"] and provenance["host"]["cpus"] >= 1
+    assert provenance["sandbox"]["versions"]["numpy"] != "not imported"
 
 
 EXAMPLES = [

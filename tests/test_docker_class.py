@@ -18,7 +18,7 @@ from grader.cli import main
 from grader.results import SubmissionStatus, gradescope
 
 from .conftest import ROOT
-from .test_docker_backend import _skip_reason
+from .test_docker_backend import require_cpu_image
 
 pytestmark = pytest.mark.docker
 WORKFLOW = ROOT / "grader" / "templates" / "classroom.yml"
@@ -26,11 +26,7 @@ WORKFLOW = ROOT / "grader" / "templates" / "classroom.yml"
 
 @pytest.fixture(scope="module", autouse=True)
 def _image_ready() -> None:
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    if images.label(images.image_tag("cpu"), "grader.source_sha256") != images.source_sha256():
-        pytest.fail("the CPU image holds older grader code than this tree: rebuild it with `nox -s images`")
+    require_cpu_image()
 
 
 def test_a_class_graded_two_at_a_time_in_containers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
