@@ -85,4 +85,5 @@ def test_a_submission_cannot_write_its_own_results(tmp_path: Path) -> None:
         "runs", "data_pipeline", "architecture", "compile", "softmax_sums", "accuracy"
     ]  # fmt: skip
     assert not (example.parent / "results.json").exists()
-    assert sorted(p.name for p in out.rglob("*")) == ["results.json", "writes_results"]
+    grader_outputs = [".outputs.sha256", "feedback.md", "gradebook.csv", "junit.xml", "report.html", "results.json"]
+    assert sorted(p.name for p in out.rglob("*")) == [*grader_outputs, "writes_results"]
