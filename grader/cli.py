@@ -21,7 +21,7 @@ from grader.job import Submission
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.submissions import SubmissionError, find_submission, unique_names
+from grader.submissions import SubmissionError, find_submission
 
 console = Console(width=None if Console().is_terminal else 160)
 
@@ -148,20 +148,17 @@ def _options(args: argparse.Namespace) -> GradeOptions:
     )
 
 
-def grade_many(
-    spec: AssignmentSpec, submissions: list[Submission], dataset_name: str, options: GradeOptions, data_dir: Path | None
-) -> list[AssignmentResult]:
-    """Each submission ends with a result, even when the dataset itself is missing."""
+def _grade_one(
+    spec: AssignmentSpec, submission: Submission, dataset_name: str, options: GradeOptions, data_dir: Path | None
+) -> AssignmentResult:
+    """One submission, for `check`; it ends with a result even when the dataset itself is missing."""
     try:
         dataset = datasets.load(dataset_name, data_dir)
     except datasets.DatasetError as exc:
         _error(str(exc))
-        return [not_graded(spec.id, s.name, str(exc), spec_checks(spec)) for s in submissions]
-    results = []
-    for index, submission in enumerate(submissions, 1):
-        with console.status(f"[{index}/{len(submissions)}] grading {submission.name} ..."):
-            results.append(grade_submission(spec, submission, dataset, options))
-    return results
+        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))
+    with console.status(f"grading {submission.name} ..."):
+        return grade_submission(spec, submission, dataset, options)
 
 
 def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
@@ -178,13 +175,6 @@ def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
             score = "[yellow]not graded[/yellow]"
         table.add_row(result.submission, *marks, score, f"{result.execution_time:.1f}s")
     return table
-
-
-def _resolve_submissions(paths: Sequence[Path], entry: str) -> list[Submission]:
-    try:
-        return unique_names([find_submission(path, entry) for path in paths])
-    except SubmissionError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -223,9 +213,12 @@ def cmd_classroom(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     path = args.submission or (spec.folder / spec.entry if spec.folder else Path(spec.entry))
-    submission = _resolve_submissions([path], spec.entry)[0]
+    try:
+        submission = find_submission(path, spec.entry)
+    except SubmissionError as exc:
+        raise UsageError(str(exc)) from None
     options = _options(args)
-    [result] = grade_many(spec, [submission], _dataset_name(spec, args.dataset), options, args.data_dir)
+    result = _grade_one(spec, submission, _dataset_name(spec, args.dataset), options, args.data_dir)
     visible = [t for t in result.tests if t.visibility == "visible"]
     for test in visible:
         mark = "[green]PASS[/green]" if test.status is Status.PASSED else "[red]FAIL[/red]"
