@@ -38,6 +38,8 @@ class GradeOptions:
     device: str = "cpu"
     time_limit_s: float | None = None
     threads: int | None = None
+    lang: str = "en"
+    """The language every message of the result is written in (`en` or `ko`)."""
 
 
 def _sha256(path: Path) -> str:

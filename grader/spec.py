@@ -20,6 +20,7 @@ from grader.sandbox.layout import normalize
 # The repository's assignments/, or where an image or an installation keeps them (GRADER_ASSIGNMENTS_DIR).
 ASSIGNMENTS_DIR = Path(os.environ.get("GRADER_ASSIGNMENTS_DIR") or Path(__file__).resolve().parents[1] / "assignments")
 SPEC_FILE = "assignment.yaml"
+ENTRY_SUFFIXES = (".py", ".ipynb")
 
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 Framework = Literal["tensorflow", "torch", "lightning"]
@@ -101,7 +102,7 @@ class AssignmentSpec:
     section: StrictStr
     framework: Framework
     probe: StrictStr
-    entry: StrictStr
+    entries: Annotated[tuple[StrictStr, ...], Field(min_length=1)]
     seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)]
     datasets: tuple[DatasetName, ...]
     default_dataset: DatasetName
@@ -111,6 +112,11 @@ class AssignmentSpec:
     checks: tuple[CheckSpec, ...]
     normalize: Normalize = Normalize()
     folder: Path | None = None
+
+    @property
+    def entry(self) -> str:
+        """The preferred file name of a submission (the first of `entries`)."""
+        return self.entries[0]
 
     @property
     def max_score(self) -> float:
@@ -154,6 +160,11 @@ def _semantic_problems(spec: AssignmentSpec) -> list[str]:
     for name in ("smoke", "full"):
         if name not in spec.profiles:
             problems.append(f"profiles.{name}: missing required profile")
+    for index, entry in enumerate(spec.entries):
+        if Path(entry).name != entry or Path(entry).suffix not in ENTRY_SUFFIXES:
+            problems.append(f"entries[{index}]: {entry!r} must be a file name ending in {' or '.join(ENTRY_SUFFIXES)}")
+    if len(set(spec.entries)) != len(spec.entries):
+        problems.append("entries: each file name may appear once")
     seen: set[str] = set()
     for index, check in enumerate(spec.checks):
         where = f"checks[{index}]"
