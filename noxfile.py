@@ -69,15 +69,19 @@ def images(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Harness overhead (each reference graded in docker-cpu against the same work run plainly in the same image)
-    and class-session throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed). `-- overhead|session`
+    """Harness overhead (each reference graded in docker-cpu against the same work run plainly in the same image),
+    class-session throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed) and notebooks (a 5 MB
+    notebook into a module; each reference notebook graded against its `.py` twin). `-- overhead|session|notebook`
     runs one of them."""
     session.install("-e", ".")
-    chosen = session.posargs or ["overhead", "session"]
+    chosen = session.posargs or ["overhead", "session", "notebook"]
     if "overhead" in chosen:
         session.run("python", "-m", "grader.benchmark")
     if "session" in chosen:
         session.run("python", "-m", "grader.benchmark_session")
+    if "notebook" in chosen:
+        session.install("-e", PROJECT)
+        session.run("python", "-m", "grader.benchmark_notebooks")
 
 
 @nox.session

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.messages import CATALOGUE, Text, placeholders, say
+
 MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
 _NAME = re.compile(r"^[A-Za-z_]+\.(json|npy|npz)$")
 
@@ -83,11 +85,14 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class Step:
-    """One contract step as observed: ok, error, skipped, interrupted (the process died in it) or not_reached."""
+    """One contract step as observed: ok, error, skipped, interrupted (the process died in it) or not_reached.
+
+    `error` says why it is not ok: a catalogue message (the sandbox's `error_id` and `error_params`, or the host's own
+    words), or a traceback as Python printed it."""
 
     name: str
     status: str
-    error: str | None = None
+    error: Text | str | None = None
     seconds: float = 0.0
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -96,10 +101,27 @@ class Step:
         return self.status == "ok"
 
 
+def sandbox_error(record: dict[str, Any]) -> Text | str | None:
+    """A step record's error as the sandbox worded it: its `sandbox.*` id with exactly that message's parameters,
+    each a plain JSON value, else the `error` text as written (a traceback, or words the host gave the sandbox)."""
+    message_id, params = record.get("error_id"), record.get("error_params")
+    if (
+        isinstance(message_id, str)
+        and message_id.startswith("sandbox.")
+        and message_id in CATALOGUE
+        and isinstance(params, dict)
+        and set(params) == placeholders(CATALOGUE[message_id].en)
+        and all(isinstance(value, str | int | float) for value in params.values())
+    ):
+        return Text(message_id, params)
+    error = record.get("error")
+    return None if error is None else str(error)
+
+
 class Observation:
     """The sandbox's artifacts folder, read lazily; every read goes through the checks above."""
 
-    def __init__(self, folder: Path, ending: str | None) -> None:
+    def __init__(self, folder: Path, ending: Text | str | None) -> None:
         self.folder = folder
         self.ending = ending
         self._running = self._current_step()
@@ -117,22 +139,21 @@ class Observation:
             raw = read_json(self.folder / "steps" / f"{name}.json")
         except ArtifactError as exc:
             if "missing" not in str(exc):
-                return Step(name, "error", f"the grader refused this step's record: {exc}")
+                return Step(name, "error", say("step.record_refused", problem=str(exc)))
             if self._running == name:
-                return Step(name, "interrupted", self.ending or "the process stopped during this step")
+                return Step(name, "interrupted", self.ending or say("step.interrupted"))
             return Step(name, "not_reached", self._why_not_reached())
         if not isinstance(raw, dict):
-            return Step(name, "error", "the grader could not read this step's record")
+            return Step(name, "error", say("step.record_unreadable"))
         facts = raw.get("facts") if isinstance(raw.get("facts"), dict) else {}
-        error = raw.get("error")
         seconds = raw.get("seconds")
         seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
-        return Step(name, str(raw.get("status")), None if error is None else str(error), seconds, facts)
+        return Step(name, str(raw.get("status")), sandbox_error(raw), seconds, facts)
 
-    def _why_not_reached(self) -> str:
+    def _why_not_reached(self) -> Text:
         if self._running is not None:
-            return f"not reached: the process stopped during `{self._running}` ({self.ending})"
-        return f"not reached ({self.ending})" if self.ending else "not reached"
+            return say("step.not_reached_during", step=self._running, ending=self.ending)
+        return say("step.not_reached_after", ending=self.ending) if self.ending else say("step.not_reached")
 
     def array(self, name: str) -> np.ndarray:
         return read_array(self.folder / f"{name}.npy")

@@ -15,7 +15,7 @@ from grader.job import Submission
 from grader.results import AssignmentResult, gradescope
 from grader.session import Session, missing_result, outputs_digest, run_with_progress
 from grader.spec import AssignmentSpec
-from grader.submissions import Missing, discover, find_submission, unique_names
+from grader.submissions import Accepted, Missing, discover, entry_files, find_submission, unique_names
 
 DIGEST_FILE = ".outputs.sha256"
 CLASS_FILES = ("gradebook.csv", "junit.xml", "report.html")
@@ -39,19 +39,20 @@ class Collected:
 
 
 def collect(paths: Sequence[Path], spec: AssignmentSpec) -> Collected:
-    """A file, or a folder holding the entry file, is one submission; any other folder is a class (one student per
+    """A file, or a folder holding an entry file, is one submission; any other folder is a class (one student per
     sub-folder or file, or a GitHub Classroom or Gradescope export). SubmissionError says what was expected."""
     submissions: list[Submission] = []
     missing: list[Missing] = []
     layouts: list[str] = []
+    accepted = Accepted.of(spec)
     for path in paths:
-        if path.is_dir() and not (path / spec.entry).is_file():
-            roster = discover(path, spec.entry, spec.id)
+        if path.is_dir() and not entry_files(path, accepted):
+            roster = discover(path, accepted)
             submissions += roster.submissions
             missing += roster.missing
             layouts.append(roster.layout)
         else:
-            submissions.append(find_submission(path, spec.entry))
+            submissions.append(find_submission(path, accepted))
     # One naming pass over everyone, so a missing student never takes a graded student's results folder.
     named = unique_names([*submissions, *(Submission(m.name, Path(m.name)) for m in missing)])
     present, absent = named[: len(submissions)], named[len(submissions) :]
@@ -73,7 +74,7 @@ def grade_class(
     )
     results = [graded.result for graded in run_with_progress(session, collected.submissions, console)]
     for absent in collected.missing:
-        result = missing_result(spec, absent.name, absent.reason)
+        result = missing_result(spec, absent.name, absent.reason, options.lang)
         gradescope.write(result, batch.out / absent.name)
         results.append(result)
     settings = [*batch.formats, batch.lang, spec.id]

@@ -20,7 +20,7 @@ from grader.results import AssignmentResult, Status, SubmissionStatus, TestResul
 from grader.runners import RUNNERS
 from grader.session import missing_result
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.submissions import locate_entry, safe_name
+from grader.submissions import Accepted, locate_entry, safe_name
 
 GRADED, NOT_GRADED = 0, 2
 RESULT_VERSION = 1
@@ -123,6 +123,7 @@ def _grade(
     backend: str,
     dataset: str | None,
     data_dir: Path | None,
+    lang: str = "en",
 ) -> AssignmentResult:
     """Every problem of the grader's own (dataset, profile, backend) is a not_graded result, never an exception."""
     problem = None
@@ -134,12 +135,12 @@ def _grade(
     elif backend not in RUNNERS:
         problem = f"unknown backend {backend!r} (known: {', '.join(RUNNERS)})"
     if problem:
-        return not_graded(spec.id, submission.name, problem, spec_checks(spec))
+        return not_graded(spec.id, submission.name, problem, spec_checks(spec, lang), lang)
     try:
         loaded = datasets.load(name, data_dir)
     except datasets.DatasetError as exc:
-        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))
-    return grade_submission(spec, submission, loaded, GradeOptions(profile=profile, backend=backend))
+        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec, lang), lang)
+    return grade_submission(spec, submission, loaded, GradeOptions(profile=profile, backend=backend, lang=lang))
 
 
 def run_classroom(
@@ -153,24 +154,28 @@ def run_classroom(
     backend: str = "local",
     dataset: str | None = None,
     data_dir: Path | None = None,
+    lang: str = "en",
 ) -> int:
     """Grade the student's repository `repo`, write `out/results.json` (Gradescope format) and report it.
 
-    The entry file is `assignments/<id>/<entry>`, else `<entry>` at the top, else the only one in the repository; a
-    repository without one scores 0 (the student's omission). Returns 0 when graded, 2 when not graded."""
+    The entry file (`submission.py` or `submission.ipynb`, the spec's `entries`) is under `assignments/<id>/`, else at
+    the top, else the only one in the repository; a repository without one scores 0 (the student's omission).
+    Returns 0 when graded, 2 when not graded."""
     name = safe_name(env.get("GITHUB_REPOSITORY", "").rpartition("/")[2] or repo.resolve().name)
     try:
         spec = load_spec(assignment)
     except SpecError as exc:
-        result = not_graded(assignment, name, str(exc), [])
+        result = not_graded(assignment, name, str(exc), [], lang)
     else:
-        located = locate_entry(repo, spec.entry, spec.id) if repo.is_dir() else None
+        accepted = Accepted.of(spec)
+        located = locate_entry(repo, accepted) if repo.is_dir() else None
         if located is None:
-            result = not_graded(spec.id, name, f"{repo}: the repository folder is not there", spec_checks(spec))
-        elif isinstance(located, Path):
-            result = _grade(spec, Submission(name, located), profile, backend, dataset, data_dir)
+            reason = f"{repo}: the repository folder is not there"
+            result = not_graded(spec.id, name, reason, spec_checks(spec, lang), lang)
+        elif isinstance(located, str):
+            result = missing_result(spec, name, located, lang)
         else:
-            result = missing_result(spec, name, located)
+            result = _grade(spec, accepted.pick(name, located), profile, backend, dataset, data_dir, lang)
     gradescope.write(result, out)
     report(result, env, stream)
     return GRADED if result.status is SubmissionStatus.GRADED else NOT_GRADED

@@ -1,6 +1,7 @@
 """`grader`: grade, check, validate, data and calibrate, each a short pipeline of plain functions.
 
-Exit codes: 0 grading worked (whatever the student scored); 1 the harness could not grade something; 2 usage errors.
+Exit codes: 0 grading worked (whatever the student scored); 1 the harness could not grade something; 2 usage errors;
+`check` adds 3: a visible check failed. `run` passes on the student's program's own exit code (124: time limit).
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from grader import batch, datasets, images
 from grader.classroom_ci import run_classroom
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
+from grader.messages import DEFAULT_LANG, LANGS, render
+from grader.notebooks import conversion_notes
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.submissions import SubmissionError, find_submission
+from grader.student_console import print_checks, print_lines, progress_view
+from grader.student_run import TIMED_OUT, RunError, RunRequest, entry_file, run_student
+from grader.submissions import Accepted, SubmissionError, find_submission, submission_notes
 
 console = Console(width=None if Console().is_terminal else 160)
 
-OK, HARNESS_FAILED, USAGE = 0, 1, 2
+OK, HARNESS_FAILED, USAGE, CHECKS_FAILED = 0, 1, 2, 3
 PROFILES = ("smoke", "full")
 TABLE_ROWS = 40
 
@@ -37,6 +42,10 @@ def _error(message: str) -> None:
 
 class UsageError(Exception):
     """Bad input from the user: printed without a traceback, exit code 2."""
+
+
+def _add_lang(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=f"language of {what} (default: en)")
 
 
 def _add_run_options(parser: argparse.ArgumentParser, profile: str) -> None:
@@ -89,11 +98,39 @@ def build_parser() -> argparse.ArgumentParser:
     classroom.add_argument("--backend", choices=list(RUNNERS), default="local")
     classroom.add_argument("--dataset", choices=sorted(datasets.DATASETS))
     classroom.add_argument("--data-dir", type=Path)
+    _add_lang(classroom, "the check messages")
 
-    check = commands.add_parser("check", help="students: run the visible checks on your submission")
+    check = commands.add_parser(
+        "check",
+        help="students: run the visible checks on your submission",
+        description="Run the visible checks on your submission and say, for each, what was expected and found.",
+        epilog=f"Exit status: {OK} every visible check passed; {CHECKS_FAILED} a visible check failed; "
+        f"{HARNESS_FAILED} the grader could not grade the submission (not your fault); {USAGE} usage error.",
+    )
     check.add_argument("assignment")
     check.add_argument("submission", nargs="?", type=Path, help="default: the assignment's own submission.py")
     _add_run_options(check, "smoke")
+    _add_lang(check, "the messages")
+
+    run = commands.add_parser(
+        "run",
+        help="students: run your own file as __main__, with the course data served offline",
+        description="Run your file's `if __name__ == \"__main__\":` block (or a notebook's code cells, top to bottom) "
+        "in a scratch folder, with the dataset served the grader's way, so tf.keras.datasets.mnist.load_data() and "
+        "torchvision.datasets.MNIST(root='./data', download=True) work offline. Your output streams as it comes.",
+        epilog=f"Exit status: your program's own; {TIMED_OUT} when the time limit stopped it; 128+N when signal N "
+        f"killed it; {USAGE} usage error.",
+    )
+    run.add_argument("assignment")
+    run.add_argument(
+        "submission", nargs="?", type=Path, help="a .py or .ipynb file, or a folder holding one (default: the skeleton)"
+    )
+    run.add_argument("--profile", choices=PROFILES, default="smoke", help="smoke: a small training subset (default)")
+    run.add_argument("--dataset", choices=sorted(datasets.DATASETS), help="dataset to serve (default: the spec's)")
+    run.add_argument("--data-dir", type=Path, help="dataset cache (default: $GRADER_DATA_DIR or ~/.cache/grader)")
+    run.add_argument("--time-limit", type=float, help="seconds before your program is stopped (default: the profile's)")
+    run.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="cpu hides any GPU (default: cpu)")
+    _add_lang(run, "the grader's own lines")
 
     validate = commands.add_parser("validate", help="check assignment specs without running anything")
     validate.add_argument("assignments", nargs="+")
@@ -143,8 +180,14 @@ def _dataset_name(spec: AssignmentSpec, requested: str | None) -> str:
 
 
 def _options(args: argparse.Namespace) -> GradeOptions:
+    """The grading options of `grade`, `check` and `calibrate` (which has no `--lang`: its messages are not read)."""
     return GradeOptions(
-        profile=args.profile, seed=args.seed, backend=args.backend, device=args.device, time_limit_s=args.time_limit
+        profile=args.profile,
+        seed=args.seed,
+        backend=args.backend,
+        device=args.device,
+        time_limit_s=args.time_limit,
+        lang=getattr(args, "lang", DEFAULT_LANG),
     )
 
 
@@ -156,9 +199,9 @@ def _grade_one(
         dataset = datasets.load(dataset_name, data_dir)
     except datasets.DatasetError as exc:
         _error(str(exc))
-        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))
-    with console.status(f"grading {submission.name} ..."):
-        return grade_submission(spec, submission, dataset, options)
+        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec, options.lang), options.lang)
+    with progress_view(console, submission.name, options.lang) as progress:
+        return grade_submission(spec, submission, dataset, options, progress=progress)
 
 
 def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
@@ -207,36 +250,37 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_classroom(args: argparse.Namespace) -> int:
     options = {"profile": args.profile, "backend": args.backend, "dataset": args.dataset, "data_dir": args.data_dir}
-    return run_classroom(args.assignment, args.repo, args.out, os.environ, sys.stdout, **options)
+    return run_classroom(args.assignment, args.repo, args.out, os.environ, sys.stdout, lang=args.lang, **options)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     path = args.submission or (spec.folder / spec.entry if spec.folder else Path(spec.entry))
     try:
-        submission = find_submission(path, spec.entry)
+        submission = find_submission(path, Accepted.of(spec))
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
     options = _options(args)
+    for note in (*submission_notes(spec, submission), *conversion_notes(submission.entry)):
+        print_lines(console, render(note, args.lang))
     result = _grade_one(spec, submission, _dataset_name(spec, args.dataset), options, args.data_dir)
-    visible = [t for t in result.tests if t.visibility == "visible"]
-    for test in visible:
-        mark = "[green]PASS[/green]" if test.status is Status.PASSED else "[red]FAIL[/red]"
-        if test.max_score == 0:
-            mark = "[cyan]NOTE[/cyan]"
-        console.print(f"{mark} {test.name} ({test.score:g}/{test.max_score:g})")
-        console.print(f"     {test.output}".replace("\n", "\n     "), highlight=False, markup=False)
-    hidden = len(result.tests) - len(visible)
-    earned = sum(t.score for t in visible)
-    console.print(
-        f"\nVisible checks: {earned:g}/{sum(t.max_score for t in visible):g} points ({args.profile} profile)."
-    )
-    if hidden:
-        console.print(f"{hidden} more check(s) are graded after the due date (e.g. accuracy on held-out images).")
+    visible = print_checks(console, result, args.profile, args.lang)
     if result.status is SubmissionStatus.NOT_GRADED:
         console.print(result.output, markup=False)
         return HARNESS_FAILED
-    return OK
+    failed = any(t.status is not Status.PASSED and t.max_score > 0 for t in visible)
+    return CHECKS_FAILED if failed else OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    spec = _spec(args.assignment)
+    try:
+        file = entry_file(args.submission or (spec.folder or Path()) / spec.entry, spec)
+        dataset = datasets.load(_dataset_name(spec, args.dataset), args.data_dir)
+        request = RunRequest(spec, file, dataset, args.profile, args.time_limit, args.device, args.lang)
+        return run_student(request, lambda text: print_lines(console, text)).status
+    except (RunError, datasets.DatasetError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -305,6 +349,7 @@ COMMANDS = {
     "grade": cmd_grade,
     "classroom": cmd_classroom,
     "check": cmd_check,
+    "run": cmd_run,
     "validate": cmd_validate,
     "data": cmd_data,
     "calibrate": cmd_calibrate,

@@ -23,9 +23,11 @@ from grader.artifacts import ArtifactError, Observation
 from grader.checks import CHECKS, CheckContext
 from grader.datasets import Dataset
 from grader.job import Job, Submission, prepare
+from grader.messages import Text, render, say
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
-from grader.runners import RUNNERS, HarnessError, Runner, RunOutcome
+from grader.runners import RUNNERS, HarnessError, ProgressCallback, Runner, RunOutcome
 from grader.spec import SPEC_FILE, AssignmentSpec
+from grader.submissions import submission_notes
 
 OUTPUT_TAIL_CHARS = 3000
 
@@ -47,19 +49,38 @@ def _sha256(path: Path) -> str:
 
 
 def not_graded(
-    spec_id: str, submission: str, reason: str, checks: list[tuple[str, str, float, str]]
+    spec_id: str, submission: str, reason: str, checks: list[tuple[str, str, float, str]], lang: str = "en"
 ) -> AssignmentResult:
-    """A harness failure: every check listed at 0 with the reason, flagged so nobody mistakes it for a real zero."""
+    """A harness failure: every check listed at 0 with the reason, flagged so nobody mistakes it for a real zero.
+    The notice is in `lang`; the reason stays as the harness wrote it."""
+    first = reason.splitlines()[0] if reason else ""
+    output = say("grading.not_graded_check", reason=first).render(lang)
     tests = tuple(
-        TestResult(check_id, name, 0.0, points, Status.FAILED, visibility, f"Not graded: {reason.splitlines()[0]}")
+        TestResult(check_id, name, 0.0, points, Status.FAILED, visibility, output)
         for check_id, name, points, visibility in checks
     )
-    output = f"The autograder could not grade this submission. This is not a score you earned.\n\n{reason}"
-    return AssignmentResult(spec_id, submission, SubmissionStatus.NOT_GRADED, tests, 0.0, output)
+    notice = say("grading.not_graded").render(lang)
+    return AssignmentResult(spec_id, submission, SubmissionStatus.NOT_GRADED, tests, 0.0, f"{notice}\n\n{reason}")
 
 
-def spec_checks(spec: AssignmentSpec) -> list[tuple[str, str, float, str]]:
-    return [(c.id, c.title, c.points, c.visibility) for c in spec.checks]
+def spec_checks(spec: AssignmentSpec, lang: str = "en") -> list[tuple[str, str, float, str]]:
+    """Each check's id, title in `lang`, points and visibility."""
+    return [(c.id, c.title(lang), c.points, c.visibility) for c in spec.checks]
+
+
+def ending_text(outcome: RunOutcome, time_limit: float, memory_mb: int) -> Text | None:
+    """How the student's process ended, for students; None when it ran to the end."""
+    if not outcome.timed_out and outcome.exit_code == 0:
+        return None
+    if outcome.timed_out:
+        return say("ending.time_limit", seconds=time_limit)
+    if outcome.memory_exceeded:
+        return say("ending.memory", memory_mb=memory_mb)
+    if outcome.disk_exceeded:
+        return say("ending.disk")
+    if outcome.exit_code is None or outcome.exit_code < 0:
+        return say("ending.signal", signal=-(outcome.exit_code or 0))
+    return say("ending.exit", code=outcome.exit_code)
 
 
 def cpu_model() -> str:
@@ -111,21 +132,27 @@ def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -
     }
 
 
-def _summary(job: Job, tests: tuple[TestResult, ...], outcome: RunOutcome, ending: str | None) -> str:
+def _summary(
+    job: Job, tests: tuple[TestResult, ...], outcome: RunOutcome, ending: Text | None, lang: str = "en"
+) -> str:
     score = sum(t.score for t in tests)
     total = sum(t.max_score for t in tests)
+    figures = {"dataset": job.dataset.name, "profile": job.profile_name, "seed": job.seed}
     lines = [
-        f"{job.spec.id}: {score:g}/{total:g} points ({job.dataset.name}, {job.profile_name} profile, seed {job.seed})."
+        say("grading.summary", assignment=job.spec.id, score=score, total=total, **figures).render(lang),
+        *(render(note, lang) for note in submission_notes(job.spec, job.submission)),
+        *(render(note, lang) for note in job.notes),
     ]
     if ending:
-        lines.append(f"Your program did not run to the end: {ending}.")
+        lines.append(say("grading.ended_early", ending=ending).render(lang))
     if any(t.status is Status.FAILED for t in tests) and outcome.output.strip():
         tail = outcome.output[-OUTPUT_TAIL_CHARS:]
-        lines += ["", "Last lines your program printed:", tail]
+        lines += ["", say("grading.output_tail").render(lang), tail]
     return "\n".join(lines)
 
 
-def _run_checks(job: Job, obs: Observation) -> tuple[TestResult, ...]:
+def _run_checks(job: Job, obs: Observation, lang: str) -> tuple[TestResult, ...]:
+    """Every check of the spec, its title and message rendered in `lang`."""
     results = []
     for check_spec in job.spec.checks:
         definition = CHECKS[check_spec.id]
@@ -133,12 +160,12 @@ def _run_checks(job: Job, obs: Observation) -> tuple[TestResult, ...]:
         results.append(
             TestResult(
                 check_id=check_spec.id,
-                name=check_spec.title,
+                name=check_spec.title(lang),
                 score=check_spec.points if outcome.passed else 0.0,
                 max_score=check_spec.points,
                 status=Status.PASSED if outcome.passed else Status.FAILED,
                 visibility=check_spec.visibility,
-                output=outcome.message,
+                output=render(outcome.message, lang),
                 metrics=dict(outcome.metrics),
             )
         )
@@ -162,10 +189,12 @@ def grade_submission(
     dataset: Dataset,
     options: GradeOptions,
     runner: Runner | None = None,
+    progress: ProgressCallback | None = None,
 ) -> AssignmentResult:
     """Grade one submission; never raises for anything the submission or the harness does.
 
-    `runner` replaces the backend's default runner (the benchmark passes one that accounts CPU time)."""
+    `runner` replaces the backend's default runner (the benchmark passes one that accounts CPU time); `progress` is
+    called while the student's code runs (the step it is in, the time so far), for a console that shows it."""
     started = time.perf_counter()
     seed = spec.seed if options.seed is None else options.seed
     try:
@@ -180,29 +209,29 @@ def grade_submission(
                 options.device,
                 options.time_limit_s,
                 options.threads,
+                options.lang,
             )
-            outcome = (runner or RUNNERS[options.backend]()).run(job)
-            ending = None
-            if outcome.timed_out or outcome.exit_code != 0:
-                ending = outcome.ending(job.time_limit_s, spec.limits.memory_mb)
-            obs = Observation(job.artifacts, ending or "your code ended the process early (exit code 0)")
+            outcome = (runner or RUNNERS[options.backend]()).run(job, progress)
+            ending = ending_text(outcome, job.time_limit_s, spec.limits.memory_mb)
+            obs = Observation(job.artifacts, ending or say("ending.exit", code=0))
             prepared = obs.step("prepare")
             if not prepared.ok:
-                reason = f"the grading environment could not start: {prepared.error}\n\n{outcome.output[-2000:]}"
-                return not_graded(spec.id, submission.name, reason, spec_checks(spec))
-            tests = _run_checks(job, obs)
+                error = render(prepared.error)
+                reason = f"the grading environment could not start: {error}\n\n{outcome.output[-2000:]}"
+                return not_graded(spec.id, submission.name, reason, spec_checks(spec, options.lang), options.lang)
+            tests = _run_checks(job, obs, options.lang)
             return AssignmentResult(
                 assignment=spec.id,
                 submission=submission.name,
                 status=SubmissionStatus.GRADED,
                 tests=tests,
                 execution_time=time.perf_counter() - started,
-                output=_summary(job, tests, outcome, ending),
+                output=_summary(job, tests, outcome, ending, options.lang),
                 provenance=_provenance(job, outcome, obs, options.backend),
                 training_loss=_training_loss(obs, job.profile.epochs),
             )
     except HarnessError as exc:
-        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec))
+        return not_graded(spec.id, submission.name, str(exc), spec_checks(spec, options.lang), options.lang)
     except Exception:
         reason = "the autograder failed while grading:\n" + traceback.format_exc(limit=8)
-        return not_graded(spec.id, submission.name, reason, spec_checks(spec))
+        return not_graded(spec.id, submission.name, reason, spec_checks(spec, options.lang), options.lang)

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from grader.datasets import Dataset, write_idx
+from grader.messages import Text
+from grader.notebooks import NOTEBOOK_SUFFIX, write_module
 from grader.sandbox.layout import artifacts_dir, work_dir
 from grader.spec import AssignmentSpec, Profile
 
@@ -29,6 +31,10 @@ class Submission:
 
     name: str
     entry: Path
+    others: tuple[Path, ...] = ()
+    """Other accepted files in the same folder, not graded (a submission.py beside the graded submission.ipynb)."""
+    skeletons: tuple[Path, ...] = ()
+    """Those of `others` that are the assignment's unchanged skeleton."""
 
     @property
     def folder(self) -> Path:
@@ -60,6 +66,8 @@ class Job:
     time_limit_override: float | None = None
     threads: int | None = None
     """CPU threads the frameworks may use: a parallel session's share of the machine (None: all of it)."""
+    notes: tuple[Text, ...] = ()
+    """What the student should know about how their file became the graded module (a notebook's unused cells)."""
 
     @property
     def profile(self) -> Profile:
@@ -129,6 +137,7 @@ def prepare(
     device: str = "cpu",
     time_limit_s: float | None = None,
     threads: int | None = None,
+    lang: str = "en",
 ) -> Job:
     """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
     profile = spec.profiles[profile_name]  # type: ignore[index]
@@ -140,11 +149,21 @@ def prepare(
     np.save(root / "data" / "probe.npy", truth.probe)
     if spec.framework in TORCHVISION_FRAMEWORKS:
         serve_torchvision(work_dir(root) / "data", truth)
+    module = module_name(spec)
+    fields: dict[str, object] = {}
+    notes: tuple[Text, ...] = ()
     for path in submission_files(spec, submission):
-        shutil.copyfile(path, root / "submission" / (spec.entry if path == submission.entry else path.name))
+        target = root / "submission" / (module if path == submission.entry else path.name)
+        if path == submission.entry and path.suffix == NOTEBOOK_SUFFIX:
+            prepared = write_module(path, target, lang)
+            fields, notes = prepared.fields, prepared.notes
+        else:
+            shutil.copyfile(path, target)
     job = {
+        **fields,
         "probe": spec.probe,
-        "submission": f"submission/{spec.entry}",
+        "submission": f"submission/{module}",
+        "shown_as": submission.entry.name,
         "seed": seed,
         "epochs": profile.epochs,
         "dataset": dataset.name,
@@ -154,12 +173,20 @@ def prepare(
         "normalize": {"mean": spec.normalize.mean, "std": spec.normalize.std},
     }
     (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
-    return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s, threads)
+    return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s, threads, notes)
+
+
+def module_name(spec: AssignmentSpec) -> str:
+    """The file the sandbox imports: the spec's first `.py` name, whatever the student's file was called."""
+    return next((name for name in spec.entries if name.endswith(".py")), f"{Path(spec.entry).stem}.py")
 
 
 def submission_files(spec: AssignmentSpec, submission: Submission) -> list[Path]:
-    """What travels into the sandbox: the entry file, plus plain .py helpers beside it when it is the spec's entry
-    file (a folder submission). Symlinks stay behind: they could point anywhere on the host."""
-    helpers = sorted(submission.folder.iterdir()) if submission.entry.name == spec.entry else []
-    files = [p for p in helpers if p.is_file() and not p.is_symlink() and p.suffix == ".py" and p != submission.entry]
+    """What travels into the sandbox: the entry file, plus plain .py helpers beside it when it is one of the spec's
+    entry names (a folder submission); the other entry files are not helpers. Symlinks stay behind: they could point
+    anywhere on the host."""
+    helpers = sorted(submission.folder.iterdir()) if submission.entry.name in spec.entries else []
+    files = [
+        p for p in helpers if p.is_file() and not p.is_symlink() and p.suffix == ".py" and p.name not in spec.entries
+    ]
     return [*files, submission.entry]

@@ -25,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader import datasets, images
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission, submission_files
+from grader.messages import say
 from grader.results import AssignmentResult, SubmissionStatus, gradescope
 from grader.runners import RUNNERS
 from grader.spec import SPEC_FILE, AssignmentSpec
@@ -102,6 +103,7 @@ class SessionKey:
             "device": options.device,
             "time_limit_s": options.time_limit_s,
             "backend": options.backend,
+            "lang": options.lang,
         }
         return cls(
             spec_sha256=_spec_digest(spec),
@@ -176,7 +178,9 @@ class Session:
         try:
             dataset = self.dataset()
         except datasets.DatasetError as exc:
-            return not_graded(self.spec.id, submission.name, str(exc), spec_checks(self.spec))
+            return not_graded(
+                self.spec.id, submission.name, str(exc), spec_checks(self.spec, self.options.lang), self.options.lang
+            )
         return grade_submission(self.spec, submission, dataset, self.options)
 
     def run(self, submissions: Sequence[Submission], on_done: Callable[[Graded], None] | None = None) -> list[Graded]:
@@ -197,7 +201,8 @@ class Session:
             return self.grade_one(submission)
         except Exception as exc:  # the batch goes on; the reason is kept in the result
             reason = f"the session could not grade this: {type(exc).__name__}: {exc}"
-            result = not_graded(self.spec.id, submission.name, reason, spec_checks(self.spec))
+            lang = self.options.lang
+            result = not_graded(self.spec.id, submission.name, reason, spec_checks(self.spec, lang), lang)
             gradescope.write(result, self.out / submission.name)
             return Graded(result, cached=False, attempts=1)
 
@@ -229,14 +234,11 @@ def run_with_progress(session: Session, submissions: Sequence[Submission], conso
         return session.run(submissions, done)
 
 
-def missing_result(spec: AssignmentSpec, name: str, reason: str) -> AssignmentResult:
+def missing_result(spec: AssignmentSpec, name: str, reason: str, lang: str = "en") -> AssignmentResult:
     """A student with nothing gradable: every check at 0 with the reason. Unlike a harness failure this is graded,
     because the omission is the student's."""
-    tests = tuple(
-        replace(t, output=f"No submission to grade: {reason}")
-        for t in not_graded(spec.id, name, reason, spec_checks(spec)).tests
-    )
-    output = f"No submission to grade: {reason}"
+    output = say("submission.missing", reason=reason).render(lang)
+    tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, reason, spec_checks(spec, lang)).tests)
     return AssignmentResult(spec.id, name, SubmissionStatus.GRADED, tests, 0.0, output, {"missing": True})
 
 

@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, TypeAdapter, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, StringConstraints, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
+from grader.messages import CATALOGUE, DEFAULT_LANG, render, say
 from grader.sandbox.layout import normalize
 
 # The repository's assignments/, or where an image or an installation keeps them (GRADER_ASSIGNMENTS_DIR).
@@ -82,17 +83,51 @@ class Normalize:
         return normalize(pixels, self.mean, self.std)
 
 
+NonEmpty = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Wording:
+    """Words an instructor writes in a spec in both languages (`{en: ..., ko: ...}`); a plain string is one wording
+    for every language."""
+
+    en: NonEmpty
+    ko: NonEmpty
+
+    def render(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+def _words(value: object) -> object:
+    if isinstance(value, dict):
+        if set(value) != {"en", "ko"}:
+            raise ValueError(f"a wording in both languages needs exactly the keys en and ko, found {sorted(value)}")
+        return Wording(**value)
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must not be empty")
+    if isinstance(value, str | Wording):
+        return value
+    raise ValueError(f"must be a string or a mapping {{en: ..., ko: ...}}, found {value!r}")
+
+
+Words = Annotated[NonEmpty | Wording, BeforeValidator(_words)]
+
+
 @dataclass(frozen=True, config=_STRICT)
 class CheckSpec:
     id: StrictStr
     points: Annotated[float, BeforeValidator(_number), Field(ge=0)]
-    name: StrictStr | None = None
+    name: Words | None = None
     visibility: Visibility = "visible"
     params: dict[StrictStr, Any] = Field(default_factory=dict)
 
-    @property
-    def title(self) -> str:
-        return self.name or self.id.replace("_", " ").capitalize()
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        """The spec's `name`, else the catalogue's title for this check id, in `lang`."""
+        if self.name is not None:
+            return render(self.name, lang)
+        if f"title.{self.id}" in CATALOGUE:
+            return say(f"title.{self.id}").render(lang)
+        return self.id.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, config=_STRICT)

@@ -1,18 +1,22 @@
-"""Finding submissions: a file, or a folder holding the assignment's entry file (`submission.py`), or a whole class
-in one folder (`discover`): a Gradescope export, GitHub Classroom clones, or plain folders and files."""
+"""Finding submissions: a file, or a folder holding one of the assignment's entry files (`submission.py`,
+`submission.ipynb`), or a whole class in one folder (`discover`): a Gradescope export, GitHub Classroom clones, or
+plain folders and files. Where a folder holds several accepted files, the spec's order of preference decides, except
+that a file left exactly as the assignment's skeleton never wins over one the student edited."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from grader.job import Submission
+from grader.messages import Text, say
+from grader.spec import AssignmentSpec
 
 GRADESCOPE_METADATA = "submission_metadata.yml"
 _GRADESCOPE_FOLDER = re.compile(r"submission_(\d+)")
@@ -22,7 +26,7 @@ _NAME_CHARS = 100
 ACCEPTED_LAYOUTS = (
     "a Gradescope export (submission_metadata.yml and submission_<number>/ folders); "
     "GitHub Classroom clones (<assignment>-<username>/ repositories); "
-    "or one folder per student holding {entry}, and/or one <student>.py file per student"
+    "or one folder per student holding {entry}, and/or one <student>.py or <student>.ipynb file per student"
 )
 
 
@@ -47,17 +51,85 @@ class Roster:
     missing: tuple[Missing, ...]
 
 
-def find_submission(path: Path, entry: str) -> Submission:
-    """A folder is named after itself; a file after its stem, or its folder when it is the entry file itself."""
+@dataclass(frozen=True)
+class Accepted:
+    """The file names a submission may use, in order of preference, and the skeletons students start from."""
+
+    names: tuple[str, ...]
+    assignment_id: str
+    skeletons: Path | None = None
+
+    @classmethod
+    def of(cls, spec: AssignmentSpec) -> Accepted:
+        return cls(spec.entries, spec.id, spec.folder)
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(Path(name).suffix for name in self.names))
+
+    @property
+    def listed(self) -> str:
+        return " or ".join(self.names)
+
+    def rank(self, path: Path) -> int:
+        """Preference of a file: by its name when it is an accepted name, else by its suffix (`alice.ipynb`)."""
+        if path.name in self.names:
+            return self.names.index(path.name)
+        same = [i for i, name in enumerate(self.names) if Path(name).suffix == path.suffix]
+        return same[0] if same else len(self.names)
+
+    def is_skeleton(self, path: Path) -> bool:
+        """The file is byte for byte the skeleton of its kind that the assignment hands out."""
+        if self.skeletons is None:
+            return False
+        skeleton = next((self.skeletons / n for n in self.names if Path(n).suffix == path.suffix), None)
+        try:
+            return skeleton is not None and skeleton.is_file() and skeleton.read_bytes() == path.read_bytes()
+        except OSError:
+            return False
+
+    def pick(self, name: str, files: list[Path]) -> Submission:
+        """One submission out of the accepted files found together: the preferred one that is not the unchanged
+        skeleton (the skeleton only when nothing else is there)."""
+        ordered = sorted(files, key=self.rank)
+        skeletons = tuple(path for path in ordered if self.is_skeleton(path))
+        edited = [path for path in ordered if path not in skeletons] or ordered
+        chosen = edited[0]
+        others = tuple(path for path in ordered if path != chosen)
+        return Submission(name, chosen, others, tuple(path for path in skeletons if path != chosen))
+
+
+def submission_notes(spec: AssignmentSpec, submission: Submission) -> tuple[Text, ...]:
+    """Which file was graded, and why that one when the folder held others."""
+    notes = [say("submission.graded_file", file=submission.entry.name)]
+    if submission.others:
+        others = ", ".join(path.name for path in submission.others)
+        if set(submission.others) <= set(submission.skeletons):
+            notes.append(say("submission.chose_edited", file=submission.entry.name, others=others))
+        else:
+            accepted = ", ".join(spec.entries)
+            notes.append(
+                say("submission.chose_preferred", file=submission.entry.name, others=others, accepted=accepted)
+            )
+    return tuple(notes)
+
+
+def entry_files(folder: Path, accepted: Accepted) -> list[Path]:
+    """The accepted files directly in `folder`."""
+    return [folder / name for name in accepted.names if (folder / name).is_file()]
+
+
+def find_submission(path: Path, accepted: Accepted) -> Submission:
+    """A folder is named after itself; a file after its stem, or its folder when it is an entry file itself."""
     if path.is_dir():
-        candidate = path / entry
-        if not candidate.is_file():
-            raise SubmissionError(f"{path}: a submission folder must hold {entry}")
-        return Submission(path.resolve().name, candidate.resolve())
+        found = entry_files(path, accepted)
+        if not found:
+            raise SubmissionError(f"{path}: a submission folder must hold {accepted.listed}")
+        return accepted.pick(path.resolve().name, [p.resolve() for p in found])
     if path.is_file():
-        if path.suffix != ".py":
-            raise SubmissionError(f"{path}: a submission file must be a .py file")
-        name = path.resolve().parent.name if path.name == entry else path.stem
+        if path.suffix not in accepted.suffixes:
+            raise SubmissionError(f"{path}: a submission file must be a {' or '.join(accepted.suffixes)} file")
+        name = path.resolve().parent.name if path.name in accepted.names else path.stem
         return Submission(name, path.resolve())
     raise SubmissionError(f"{path}: no such file or folder")
 
@@ -73,7 +145,7 @@ def unique_names(submissions: list[Submission]) -> list[Submission]:
             count += 1
             name = f"{submission.name}-{count}"
         seen.add(name)
-        named.append(submission if name == submission.name else Submission(name, submission.entry))
+        named.append(submission if name == submission.name else replace(submission, name=name))
     return named
 
 
@@ -108,32 +180,45 @@ def _checked(path: Path, root: Path, shown: str) -> Path | str:
     return path.resolve()
 
 
-def locate_entry(folder: Path, entry: str, assignment_id: str, root: Path | None = None) -> Path | str:
-    """The student's entry file in `folder`, or the reason there is none.
+def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> list[Path] | str:
+    """The student's accepted files in `folder` (one or more, for `Accepted.pick`), or the reason there is none.
 
-    Looked for at `assignments/<id>/<entry>` (where the course skeleton has it), then `<entry>`, then the one `<entry>`
-    anywhere below outside hidden folders. Nothing resolving outside `root` (default: `folder`) is followed."""
+    Looked for at `assignments/<id>/` (where the course skeleton has them), then at the top, then as the one file of
+    each accepted name anywhere below outside hidden folders. Nothing resolving outside `root` (default: `folder`) is
+    followed."""
     root = (root or folder).resolve()
     if not _inside(folder, root):
         return f"{folder.name} is a symbolic link pointing outside the class folder; it was not followed"
-    for candidate in (folder / "assignments" / assignment_id / entry, folder / entry):
-        if candidate.is_file() or candidate.is_symlink():
-            return _checked(candidate, root, f"{folder.name}/{candidate.relative_to(folder)}")
+    for place in (folder / "assignments" / accepted.assignment_id, folder):
+        found = [place / name for name in accepted.names if (place / name).is_file() or (place / name).is_symlink()]
+        if found:
+            return _all_checked(found, folder, root)
     files = [path.relative_to(folder) for path in _walk(folder)]
-    matches = [path for path in files if path.name == entry]
-    if len(matches) == 1:
-        return _checked(folder / matches[0], root, f"{folder.name}/{matches[0]}")
-    if matches:
-        listed = ", ".join(str(path) for path in matches)
-        return f"several {entry} files in {folder.name}/ ({listed}): keep one, at assignments/{assignment_id}/{entry}"
-    python = [str(path) for path in files if path.suffix == ".py"]
-    found = f"found only: {', '.join(python[:5])}" if python else "it holds no Python file"
-    return f"no {entry} in {folder.name}/ ({found})"
+    located = []
+    for name in accepted.names:
+        matches = [path for path in files if path.name == name]
+        if len(matches) > 1:
+            listed = ", ".join(str(path) for path in matches)
+            where = f"assignments/{accepted.assignment_id}/{name}"
+            return f"several {name} files in {folder.name}/ ({listed}): keep one, at {where}"
+        located += [folder / path for path in matches]
+    if located:
+        return _all_checked(located, folder, root)
+    code = [str(path) for path in files if path.suffix in accepted.suffixes]
+    kinds = " or ".join(f"*{suffix}" for suffix in accepted.suffixes)
+    found = f"found only: {', '.join(code[:5])}" if code else f"it holds no {kinds} file"
+    return f"no {accepted.listed} in {folder.name}/ ({found})"
 
 
-def _student(name: str, folder: Path, entry: str, assignment_id: str, root: Path) -> Submission | Missing:
-    located = locate_entry(folder, entry, assignment_id, root)
-    return Submission(name, located) if isinstance(located, Path) else Missing(name, located)
+def _all_checked(paths: list[Path], folder: Path, root: Path) -> list[Path] | str:
+    checked = [_checked(path, root, f"{folder.name}/{path.relative_to(folder)}") for path in paths]
+    problem = next((c for c in checked if isinstance(c, str)), None)
+    return problem if problem is not None else [c for c in checked if isinstance(c, Path)]
+
+
+def _student(name: str, folder: Path, accepted: Accepted, root: Path) -> Submission | Missing:
+    located = locate_entry(folder, accepted, root)
+    return Missing(name, located) if isinstance(located, str) else accepted.pick(name, located)
 
 
 class _MetadataLoader(yaml.SafeLoader):
@@ -169,7 +254,7 @@ def _gradescope_name(record: object, folder_name: str) -> str:
     return safe_name("+".join(i for i in ids if i) or folder_name)
 
 
-def _gradescope(folder: Path, root: Path, entry: str, assignment_id: str) -> list[Submission | Missing]:
+def _gradescope(folder: Path, root: Path, accepted: Accepted) -> list[Submission | Missing]:
     path = folder / GRADESCOPE_METADATA
     try:
         # Not safe_load: a Ruby-tagged value must not make the whole export unreadable; this loader builds data only.
@@ -184,7 +269,7 @@ def _gradescope(folder: Path, root: Path, entry: str, assignment_id: str) -> lis
     for key in sorted(keys, key=lambda k: int(k.partition("_")[2])):
         name = _gradescope_name(metadata.get(key), key)
         if key in folders:
-            found.append(_student(name, folders[key], entry, assignment_id, root))
+            found.append(_student(name, folders[key], accepted, root))
         else:
             found.append(Missing(name, f"{key} is listed in {GRADESCOPE_METADATA} but has no folder in the export"))
     return found
@@ -199,31 +284,41 @@ def _classroom_prefix(folders: list[Path], loose_files: bool, root: Path) -> str
     return prefix if cloned or (prefix and not loose_files) else None
 
 
-def discover(folder: Path, entry: str, assignment_id: str) -> Roster:
+def discover(folder: Path, accepted: Accepted) -> Roster:
     """Every student in a class folder, the layout detected from what is there; raises SubmissionError when empty."""
     if not folder.is_dir():
         raise SubmissionError(f"{folder}: no such folder")
     root = folder.resolve()
     entries = _visible(folder)
     folders = [p for p in entries if p.is_dir()]
-    files = [p for p in entries if p.suffix == ".py" and not p.is_dir()]
+    files = [p for p in entries if p.suffix in accepted.suffixes and not p.is_dir()]
     found: list[Submission | Missing]
     if (folder / GRADESCOPE_METADATA).is_file():
-        layout, found = "gradescope", _gradescope(folder, root, entry, assignment_id)
+        layout, found = "gradescope", _gradescope(folder, root, accepted)
     elif (prefix := _classroom_prefix(folders, bool(files), root)) is not None:
         layout = "github-classroom"
-        found = [_student(safe_name(p.name[len(prefix) :]), p, entry, assignment_id, root) for p in folders]
+        found = [_student(safe_name(p.name[len(prefix) :]), p, accepted, root) for p in folders]
     else:
         layout = "folders"
-        found = [_student(safe_name(p.name), p, entry, assignment_id, root) for p in folders]
-        for path in files:
-            checked = _checked(path, root, path.name)
-            name = safe_name(path.stem)
-            found.append(Submission(name, checked) if isinstance(checked, Path) else Missing(name, checked))
+        found = [_student(safe_name(p.name), p, accepted, root) for p in folders]
+        found += _loose_files(files, accepted, root)
     if not found:
-        accepted = ACCEPTED_LAYOUTS.format(entry=entry)
-        raise SubmissionError(f"{folder}: no submissions found; accepted layouts: {accepted}")
+        raise SubmissionError(
+            f"{folder}: no submissions found; accepted layouts: {ACCEPTED_LAYOUTS.format(entry=accepted.listed)}"
+        )
     return _roster(layout, found)
+
+
+def _loose_files(files: list[Path], accepted: Accepted, root: Path) -> list[Submission | Missing]:
+    """One student per file stem: `alice.py` and `alice.ipynb` are alice's two files, and one of them is graded."""
+    by_student: dict[str, list[Path]] = {}
+    for path in files:
+        by_student.setdefault(safe_name(path.stem), []).append(path)
+    found: list[Submission | Missing] = []
+    for name, paths in by_student.items():
+        checked = _all_checked(paths, root, root)
+        found.append(Missing(name, checked) if isinstance(checked, str) else accepted.pick(name, checked))
+    return found
 
 
 def _roster(layout: str, found: list[Submission | Missing]) -> Roster:

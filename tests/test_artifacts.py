@@ -13,6 +13,7 @@ import pytest
 
 from grader import artifacts
 from grader.artifacts import ArtifactError, Observation, read_array, read_arrays, read_json
+from grader.messages import render
 
 Reader = Callable[[Path], Any]
 READERS: dict[str, tuple[str, Reader]] = {
@@ -201,13 +202,17 @@ def test_missing_step_named_in_progress_is_interrupted(run_folder: Path) -> None
     assert train.error == "killed: out of time"
     later = obs.step("predict_proba")
     assert later.status == "not_reached"
-    assert "`train`" in (later.error or "")
+    assert render(later.error) == "not reached: the process stopped during `train` (killed: out of time)"
+    assert (
+        render(later.error, "ko")
+        == "이 단계까지 실행되지 않았습니다. `train` 실행 중에 프로세스가 멈췄습니다 (killed: out of time)"
+    )
 
 
 def test_missing_step_without_progress_is_not_reached(run_folder: Path) -> None:
     step = Observation(run_folder, "exit code 1").step("train")
     assert step.status == "not_reached"
-    assert step.error == "not reached (exit code 1)"
+    assert render(step.error) == "not reached (exit code 1)"
     assert not step.ok
 
 
@@ -226,15 +231,15 @@ def test_symlinked_step_is_an_error(run_folder: Path) -> None:
     (run_folder / "steps" / "train.json").symlink_to("/etc/passwd")
     step = Observation(run_folder, None).step("train")
     assert step.status == "error"
-    assert "refused" in (step.error or "")
-    assert "symbolic link" in (step.error or "")
+    assert render(step.error).startswith("the grader refused this step's record: ")
+    assert "symbolic link" in render(step.error)
 
 
 def test_step_record_not_a_mapping_is_an_error(run_folder: Path) -> None:
     (run_folder / "steps" / "train.json").write_text("[1, 2]", encoding="utf-8")
     step = Observation(run_folder, None).step("train")
     assert step.status == "error"
-    assert step.error == "the grader could not read this step's record"
+    assert render(step.error) == "the grader could not read this step's record"
 
 
 def test_observation_environment(run_folder: Path) -> None:

@@ -18,12 +18,13 @@ from grader.grading import not_graded
 from grader.job import Submission
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.results import TestResult as CheckResult  # a module-level `Test*` name would be collected by pytest
-from grader.submissions import Missing, SubmissionError, discover, safe_name, unique_names
+from grader.submissions import Accepted, Missing, SubmissionError, discover, safe_name, unique_names
 
 from .conftest import ROOT
 
 ENTRY = "submission.py"
 ASSIGNMENT = "01_tf_quickstart"
+ACCEPTED = Accepted(("submission.py", "submission.ipynb"), ASSIGNMENT)
 TEMPLATE = ROOT / "grader" / "templates" / "classroom.yml"
 CODE = "def load_data():\n    return None\n"
 
@@ -105,7 +106,7 @@ def test_gradescope_export(tmp_path: Path) -> None:
     write(export / "submission_104" / ENTRY)
     write(export / "submission_105" / "notebook.py")  # nothing named submission.py
     # submission_106 is listed but its folder is not in the export
-    roster = discover(export, ENTRY, ASSIGNMENT)
+    roster = discover(export, ACCEPTED)
     assert roster.layout == "gradescope"
     assert names(roster.submissions) == {
         "20231234": (export / "submission_101" / ENTRY).resolve(),
@@ -115,7 +116,7 @@ def test_gradescope_export(tmp_path: Path) -> None:
     }
     missing = {m.name: m.reason for m in roster.missing}
     assert set(missing) == {"55", "66"}
-    assert "no submission.py in submission_105/" in missing["55"]
+    assert "no submission.py or submission.ipynb in submission_105/" in missing["55"]
     assert "notebook.py" in missing["55"]
     assert "submission_106" in missing["66"] and "no folder" in missing["66"]
 
@@ -123,7 +124,7 @@ def test_gradescope_export(tmp_path: Path) -> None:
 def test_gradescope_folder_without_metadata_entry_is_named_after_the_folder(tmp_path: Path) -> None:
     write(tmp_path / "submission_metadata.yml", "{}\n")
     write(tmp_path / "submission_7" / ENTRY)
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     assert [s.name for s in roster.submissions] == ["submission_7"]
 
 
@@ -131,7 +132,7 @@ def test_unreadable_gradescope_metadata_is_an_error(tmp_path: Path) -> None:
     write(tmp_path / "submission_metadata.yml", "submission_1: [unclosed\n")
     write(tmp_path / "submission_1" / ENTRY)
     with pytest.raises(SubmissionError, match="cannot read the Gradescope metadata"):
-        discover(tmp_path, ENTRY, ASSIGNMENT)
+        discover(tmp_path, ACCEPTED)
 
 
 # --- GitHub Classroom -------------------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ def test_github_classroom_clones(tmp_path: Path) -> None:
     clone(tmp_path / "mnist-hw1-dan", ("a/" + ENTRY, "b/" + ENTRY))
     clone(tmp_path / "mnist-hw1-erin", ("train.py",))
     write(tmp_path / "grades.csv", "name,score\n")  # a roster export beside the clones is not a student
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     assert roster.layout == "github-classroom"
     assert names(roster.submissions) == {
         "alice": (tmp_path / "mnist-hw1-alice" / skeleton).resolve(),
@@ -162,21 +163,21 @@ def test_github_classroom_clones(tmp_path: Path) -> None:
 def test_skeleton_location_wins_over_other_copies(tmp_path: Path) -> None:
     clone(tmp_path / "hw-alice", (f"assignments/{ASSIGNMENT}/{ENTRY}", ENTRY, f"assignments/02_torch_loop/{ENTRY}"))
     clone(tmp_path / "hw-bob", (ENTRY,))
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     assert roster.submissions[0].entry == (tmp_path / "hw-alice" / "assignments" / ASSIGNMENT / ENTRY).resolve()
 
 
 def test_github_classroom_detected_by_prefix_without_git(tmp_path: Path) -> None:
     write(tmp_path / "quickstart-jdoe" / ENTRY)
     write(tmp_path / "quickstart-jroe" / ENTRY)
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     assert roster.layout == "github-classroom"
     assert [s.name for s in roster.submissions] == ["jdoe", "jroe"]
 
 
 def test_a_single_clone_keeps_its_folder_name(tmp_path: Path) -> None:
     clone(tmp_path / "quickstart-jdoe", (ENTRY,))
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     assert roster.layout == "github-classroom"
     assert [s.name for s in roster.submissions] == ["quickstart-jdoe"]
 
@@ -193,13 +194,14 @@ def test_plain_folders_and_loose_files(tmp_path: Path) -> None:
     write(tmp_path / ".DS_Store", "")
     write(tmp_path / "__pycache__" / "bob.cpython-311.pyc", "")
     write(tmp_path / ".hidden" / ENTRY)
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     assert roster.layout == "folders"
     assert names(roster.submissions) == {
         "alice": (tmp_path / "alice" / ENTRY).resolve(),
         "bob": (tmp_path / "bob.py").resolve(),
     }
-    assert roster.missing == (Missing("carol", "no submission.py in carol/ (it holds no Python file)"),)
+    reason = "no submission.py or submission.ipynb in carol/ (it holds no *.py or *.ipynb file)"
+    assert roster.missing == (Missing("carol", reason),)
 
 
 @pytest.mark.parametrize(
@@ -225,7 +227,7 @@ def test_names_are_sanitised_and_unique_across_submissions_and_missing(tmp_path:
     write(tmp_path / "Alice_Kim" / ENTRY)
     write(tmp_path / "Alice_Kim.py")
     (tmp_path / "Alice?Kim").mkdir()
-    roster = discover(tmp_path, ENTRY, ASSIGNMENT)
+    roster = discover(tmp_path, ACCEPTED)
     every = [s.name for s in roster.submissions] + [m.name for m in roster.missing]
     assert sorted(every) == ["Alice_Kim", "Alice_Kim-2", "Alice_Kim-3", "Alice_Kim-4"]
     assert roster.missing[0].name == "Alice_Kim-2"  # sorted: "Alice Kim", "Alice?Kim", "Alice_Kim", then files
@@ -249,7 +251,7 @@ def test_symlinks_out_of_the_class_folder_are_not_followed(tmp_path: Path) -> No
     (cls / "trent.py").symlink_to(secret)
     (cls / "peggy").mkdir()
     (cls / "peggy" / ENTRY).symlink_to(cls / "alice" / ENTRY)  # inside the class folder: fine
-    roster = discover(cls, ENTRY, ASSIGNMENT)
+    roster = discover(cls, ACCEPTED)
     assert sorted(s.name for s in roster.submissions) == ["alice", "peggy"]
     missing = {m.name: m.reason for m in roster.missing}
     assert set(missing) == {"mallory", "oscar", "trent"}
@@ -259,15 +261,15 @@ def test_symlinks_out_of_the_class_folder_are_not_followed(tmp_path: Path) -> No
 
 def test_empty_class_folder_is_an_error_naming_the_layouts(tmp_path: Path) -> None:
     with pytest.raises(SubmissionError) as caught:
-        discover(tmp_path, ENTRY, ASSIGNMENT)
+        discover(tmp_path, ACCEPTED)
     message = str(caught.value)
     assert "no submissions found" in message
     assert "Gradescope" in message and "GitHub Classroom" in message and "submission.py" in message
     write(tmp_path / "README.md", "# nothing here\n")
     with pytest.raises(SubmissionError, match="accepted layouts"):
-        discover(tmp_path, ENTRY, ASSIGNMENT)
+        discover(tmp_path, ACCEPTED)
     with pytest.raises(SubmissionError, match="no such folder"):
-        discover(tmp_path / "nope", ENTRY, ASSIGNMENT)
+        discover(tmp_path / "nope", ACCEPTED)
 
 
 # --- GitHub Classroom reporting ---------------------------------------------------------------------------------
@@ -422,7 +424,7 @@ def test_run_classroom_without_the_entry_file_scores_zero(tmp_path: Path) -> Non
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 0
     assert results["extra_data"]["status"] == "graded"
-    assert "no submission.py in repo/ (found only: notebook.py)" in results["tests"][0]["output"]
+    assert "no submission.py or submission.ipynb in repo/ (found only: notebook.py)" in results["tests"][0]["output"]
     assert "Points 0/10" in stream.getvalue()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader import datasets
-from grader.cli import main
+from grader.cli import CHECKS_FAILED, main
 
 from .conftest import ROOT
 
@@ -61,9 +61,9 @@ def test_missing_dataset_still_writes_a_result_per_submission(
 
 def test_check_shows_visible_checks_only(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", "01_tf_quickstart", "--dataset", "fashion-mnist"])
-    assert code == 0
+    assert code == CHECKS_FAILED
     shown = capsys.readouterr().out
-    assert "FAIL Runs without errors" in shown
+    assert "FAIL runs · Runs without errors" in shown
     assert "Accuracy on held-out images" not in shown
     assert "1 more check(s) are graded after the due date" in shown
 

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from matplotlib.image import imread
 
 from grader.grading import not_graded
-from grader.reports import feedback, write_class_outputs
+from grader.reports import write_class_outputs
 from grader.reports._common import not_graded_reason
 from grader.reports.feedback import render_feedback, write_feedback
 from grader.reports.gradebook import write_gradebook
@@ -259,10 +259,13 @@ def test_feedback_not_graded(carol: AssignmentResult, lang: str, words: str) -> 
     assert not re.search(r"\b0 / |0점|[Tt]otal|총점", text)  # not a score: no points anywhere
 
 
-def test_feedback_every_language_has_every_phrase() -> None:
-    keys = {lang: set(words) for lang, words in feedback.TEXT.items()}
-    assert set(keys) == {"en", "ko"}
-    assert keys["en"] == keys["ko"]
+def test_not_graded_in_korean_keeps_the_reason_apart() -> None:
+    result = not_graded(A1, "carol", REASON, CHECKS, "ko")
+    assert result.output.startswith("자동 채점기가 이 제출물을 채점하지 못했습니다.")
+    assert not_graded_reason(result) == REASON  # the Korean notice is not taken for part of the reason
+    assert result.tests[0].output == "채점되지 않음: container exited with code 137 (out of memory)"
+    text = render_feedback(result, "ko")
+    assert text.count("자동 채점기가") == 0 and REASON in text
 
 
 def test_feedback_unknown_language(alice: AssignmentResult) -> None:

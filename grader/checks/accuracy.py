@@ -8,8 +8,9 @@ from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.messages import Text, say
 from grader.reference import FORWARDS, ReferenceMismatch, ordered
-from grader.spec import AssignmentSpec
+from grader.spec import AssignmentSpec, Words
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -18,7 +19,8 @@ class AccuracyParams:
     thresholds: dict[StrictStr, dict[StrictStr, float]]
     step: StrictStr = "train"
     weights: StrictStr = "weights_trained"
-    hint: StrictStr = ""
+    hint: Words | None = None
+    """What to look at when the accuracy is below the threshold."""
 
 
 def _cross(params: AccuracyParams, spec: AssignmentSpec) -> list[str]:
@@ -43,22 +45,25 @@ def accuracy(ctx: CheckContext, params: AccuracyParams) -> Outcome:
     try:
         weights = ordered(ctx.obs.arrays(params.weights))
     except ArtifactError:
-        return Outcome(False, step_problem(step, "`train(...)`") + "\nThere are no trained weights to evaluate.")
+        return Outcome(False, [step_problem(step, f"`{params.step}(...)`"), say("accuracy.no_weights")])
     x, y = job.truth.heldout
     try:
         probs = FORWARDS[params.reference](weights, job.spec.normalize.apply(x))
     except ReferenceMismatch as exc:
-        return Outcome(
-            False, f"the trained weights do not fit the reference architecture, so they cannot be scored: {exc}"
-        )
+        return Outcome(False, say("accuracy.mismatch", problem=str(exc)))
     measured = float((probs.argmax(axis=1) == y).mean())
     metrics = {"accuracy": round(measured, 6), "threshold": threshold, "heldout_images": len(y)}
-    where = f"on {len(y):,} held-out {job.dataset.name} images ({job.profile_name} profile)"
-    note = "" if step.ok else f"\nNote: {step_problem(step, '`train(...)`', brief=True)}"
-    if measured >= threshold:
-        return Outcome(True, f"accuracy {measured:.4f} {where}; the threshold is {threshold:.2f}.{note}", metrics)
-    return Outcome(
-        False,
-        f"accuracy {measured:.4f} {where} is below the threshold {threshold:.2f}. {params.hint}{note}".strip(),
-        metrics,
-    )
+    figures = {
+        "accuracy": measured,
+        "images": len(y),
+        "dataset": job.dataset.name,
+        "profile": job.profile_name,
+        "threshold": threshold,
+    }
+    passed = measured >= threshold
+    lines: list[Text | Words] = [say("accuracy.ok" if passed else "accuracy.below", **figures)]
+    if not passed and params.hint is not None:
+        lines.append(params.hint)
+    if not step.ok:
+        lines.append(say("accuracy.note", problem=step_problem(step, f"`{params.step}(...)`", brief=True)))
+    return Outcome(passed, lines, metrics)

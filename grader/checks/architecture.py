@@ -10,7 +10,8 @@ from pydantic import ConfigDict, Field, StrictInt, StrictStr
 from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
-from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
+from grader.messages import Text, say
 from grader.reference import FORWARDS, ReferenceMismatch, ordered
 from grader.spec import AssignmentSpec
 
@@ -46,42 +47,50 @@ def _same(expected: object, found: object) -> bool:
     return expected == found
 
 
-def _layer_problems(expected: tuple[LayerSpec, ...], found: list[dict[str, Any]]) -> list[str]:
+def _layer_problems(expected: tuple[LayerSpec, ...], found: list[dict[str, Any]]) -> list[Text]:
     chain = " -> ".join(describe(layer) for layer in expected)
     if len(found) != len(expected):
-        got = " -> ".join(describe(layer) for layer in found) or "no layers"
-        return [f"expected {len(expected)} layers: {chain}\n  found {len(found)}: {got}"]
+        layers = " -> ".join(describe(layer) for layer in found) or say("architecture.no_layers")
+        return [say("architecture.layer_count", expected=len(expected), chain=chain, found=len(found), layers=layers)]
     problems = []
     for index, (want, have) in enumerate(zip(expected, found, strict=True)):
         if want["type"] != have.get("type"):
-            problems.append(f"layer {index + 1}: expected {describe(want)}, found {describe(have)}")
+            problems.append(say("architecture.layer", index=index + 1, expected=describe(want), found=describe(have)))
             continue
         for key, value in want.items():
             if key != "type" and not _same(value, have.get(key)):
-                problems.append(f"layer {index + 1} ({want['type']}): expected {key}={value}, found {have.get(key)}")
+                problems.append(
+                    say(
+                        "architecture.setting",
+                        index=index + 1,
+                        type=want["type"],
+                        key=key,
+                        expected=value,
+                        found=have.get(key),
+                    )
+                )
     return problems
 
 
-def _forward_problem(ctx: CheckContext, params: ArchitectureParams, weights: list[np.ndarray]) -> str | None:
+def _forward_problem(ctx: CheckContext, params: ArchitectureParams, weights: list[np.ndarray]) -> Text | None:
     forward_step = ctx.obs.step(params.forward_step) if params.forward_step else None
     if forward_step is not None and not forward_step.ok:
-        return step_problem(forward_step, "the model's forward pass")
+        return step_problem(forward_step, say("what.forward_pass"))
     try:
         model_out = ctx.obs.array("forward_initial")
     except ArtifactError as exc:
-        return f"the grader could not read your model's output: {exc}"
+        return say("architecture.output_unreadable", problem=str(exc))
     try:
         reference = FORWARDS[params.reference](weights, ctx.probe_inputs())
     except ReferenceMismatch as exc:
-        return f"your weights do not fit the reference model, so its forward pass cannot be compared: {exc}"
+        return say("architecture.weights_mismatch", problem=str(exc))
     if model_out.shape != reference.shape:
-        return f"your model outputs shape {model_out.shape} for {len(reference)} images; expected {reference.shape}"
+        return say(
+            "architecture.output_shape", found=str(model_out.shape), rows=len(reference), expected=str(reference.shape)
+        )
     gap = float(np.nanmax(np.abs(model_out - reference))) if np.isfinite(model_out).all() else float("inf")
     if gap > params.forward_tolerance:
-        return (
-            f"on the same weights your model's forward pass differs from the reference MLP by up to {gap:.3g}: "
-            "the model must compute exactly the layers of the course note, in that order"
-        )
+        return say("architecture.forward", gap=gap)
     return None
 
 
@@ -94,20 +103,19 @@ def architecture(ctx: CheckContext, params: ArchitectureParams) -> Outcome:
     problems = _layer_problems(params.layers, found)
     shape = step.facts.get("input_shape")
     if params.input_shape is not None and (not shape or tuple(shape[1:]) != params.input_shape):
-        problems.append(f"input shape: expected {params.input_shape}, found {tuple(shape[1:]) if shape else None}")
+        found_shape = str(tuple(shape[1:])) if shape else None
+        problems.append(say("architecture.input_shape", expected=str(params.input_shape), found=found_shape))
     try:
         weights = ordered(ctx.obs.arrays("weights_initial"))
     except ArtifactError as exc:
-        return Outcome(False, f"the grader could not read your model's weights: {exc}")
+        return Outcome(False, say("architecture.weights_unreadable", problem=str(exc)))
     count = int(sum(w.size for w in weights))
     if count != params.parameters:
-        problems.append(f"parameter count: expected {params.parameters:,}, found {count:,}")
+        problems.append(say("architecture.parameters", expected=params.parameters, found=count))
     forward = _forward_problem(ctx, params, weights)
     if forward:
         problems.append(forward)
     if problems:
-        return Outcome(
-            False, "The model does not match the course note's MLP:\n- " + "\n- ".join(problems), {"parameters": count}
-        )
+        return Outcome(False, bulleted(say("architecture.failed"), problems), {"parameters": count})
     chain = " -> ".join(describe(layer) for layer in params.layers)
-    return Outcome(True, f"{chain}; {count:,} parameters; forward pass matches the reference.", {"parameters": count})
+    return Outcome(True, say("architecture.ok", chain=chain, count=count), {"parameters": count})

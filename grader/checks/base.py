@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,16 +11,22 @@ from pydantic import TypeAdapter, ValidationError
 
 from grader.artifacts import Observation, Step
 from grader.job import Job
+from grader.messages import Renderable, Text, say
 from grader.registry import Registry
 from grader.spec import AssignmentSpec, CheckSpec, _message, _path
+
+Said = Text | Sequence[Renderable | str]
+"""A check's message, not yet rendered: one Text, or several parts shown one per line (Texts, an instructor's
+wording from the spec)."""
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A check's verdict with a message that says what was expected and what was found."""
+    """A check's verdict with a message that says what was expected and what was found, rendered later in the
+    student's language."""
 
     passed: bool
-    message: str
+    message: Said
     metrics: Mapping[str, float | int | str] = field(default_factory=dict)
 
 
@@ -78,11 +84,18 @@ def check(
     return decorate
 
 
-def step_problem(step: Step, what: str, *, brief: bool = False) -> str:
-    """Why a step's output cannot be checked, in the student's terms (`brief`: the error's last line only)."""
+def step_problem(step: Step, what: str | Text, *, brief: bool = False) -> Text:
+    """Why a step's output cannot be checked, in the student's terms (`brief`: a traceback's last line only)."""
     if step.status == "error":
-        error = (step.error or "").strip().splitlines()[-1:] if brief else [step.error or ""]
-        return f"{what} raised an error, so it could not be checked:\n{''.join(error)}"
+        error = step.error or ""
+        if brief and isinstance(error, str):
+            error = "".join(error.strip().splitlines()[-1:])
+        return say("step.raised", what=what, error=error)
     if step.status == "skipped":
-        return f"{what} was not run: {step.error}"
-    return f"{what} did not finish: {step.error}"
+        return say("step.skipped", what=what, reason=step.error)
+    return say("step.unfinished", what=what, reason=step.error)
+
+
+def bulleted(head: Text, problems: Sequence[Text]) -> list[Text]:
+    """A heading and one `- ` line per problem."""
+    return [head, *(say("list.item", item=problem) for problem in problems)]

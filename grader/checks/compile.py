@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
-from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
+from grader.messages import say
 
 _ALIASES = {"acc": "accuracy", "categoricalaccuracy": "accuracy", "adamw": "adamw"}
 
@@ -31,15 +32,17 @@ def compile_check(ctx: CheckContext, params: CompileParams) -> Outcome:
         return Outcome(False, step_problem(step, f"`{params.step}(model)`"))
     facts = step.facts
     problems = []
-    if normalise(facts.get("optimizer")) != normalise(params.optimizer):
-        problems.append(f"optimizer: expected '{params.optimizer}', found '{facts.get('optimizer')}'")
-    if normalise(facts.get("loss")) != normalise(params.loss):
-        problems.append(f"loss: expected '{params.loss}', found '{facts.get('loss')}'")
+    for field in ("optimizer", "loss"):
+        expected = getattr(params, field)
+        if normalise(facts.get(field)) != normalise(expected):
+            problems.append(say("mismatch", field=field, expected=f"'{expected}'", found=f"'{facts.get(field)}'"))
     metrics = facts.get("metrics") if isinstance(facts.get("metrics"), list) else []
     found = {normalise(m) for m in metrics}
     missing = [m for m in params.metrics if normalise(m) not in found]
     if missing:
-        problems.append(f"metrics: expected {list(params.metrics)}, found {metrics}")
+        problems.append(say("mismatch", field="metrics", expected=str(list(params.metrics)), found=str(metrics)))
     if problems:
-        return Outcome(False, "model.compile(...) is not set up as in the course note:\n- " + "\n- ".join(problems))
-    return Outcome(True, f"optimizer '{params.optimizer}', loss '{params.loss}', metrics {list(params.metrics)}.")
+        return Outcome(False, bulleted(say("compile.failed"), problems))
+    return Outcome(
+        True, say("compile.ok", optimizer=params.optimizer, loss=params.loss, metrics=str(list(params.metrics)))
+    )

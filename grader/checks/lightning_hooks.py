@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
-from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
+from grader.messages import Text, say
 
 SIGNATURES = {
     "forward": "forward(self, x)",
@@ -30,34 +31,27 @@ def lightning_hooks(ctx: CheckContext, params: HooksParams) -> Outcome:
     if not built.ok:
         return Outcome(False, step_problem(built, f"`{params.model_step}()`"))
     hooks = built.facts.get("hooks") if isinstance(built.facts.get("hooks"), dict) else {}
-    problems = []
+    problems: list[Text] = []
     for name, signature in SIGNATURES.items():
         found = hooks.get(name) if isinstance(hooks.get(name), dict) else {}
         if not found.get("defined"):
-            problems.append(f"`{name}` is not defined in CustomModel: add `def {signature}:` (course note 2-2)")
+            problems.append(say("lightning_hooks.undefined", name=name, signature=signature))
         elif not found.get("accepts"):
-            problems.append(f"`{name}` takes ({', '.join(found.get('parameters', []))}); expected `{signature}`")
+            parameters = ", ".join(map(str, found.get("parameters", [])))
+            problems.append(say("lightning_hooks.signature", name=name, parameters=parameters, signature=signature))
     step = ctx.obs.step(params.training_step)
+    facts = step.facts
     if not step.ok:
         problems.append(step_problem(step, f"`{params.training_step}(batch, 0)`"))
-    elif not step.facts.get("returns_loss"):
-        problems.append(
-            f"training_step must return the loss (a scalar tensor); it returned {step.facts.get('returned')}. "
-            "Returning the loss is what makes Lightning back-propagate (course note 2-2)."
-        )
-    elif step.facts.get("parameters_reached") != step.facts.get("parameters"):
-        problems.append(
-            f"the loss returned by training_step reaches only {step.facts.get('parameters_reached')} of the "
-            f"{step.facts.get('parameters')} parameters through back-propagation: compute it from the model's output"
-        )
+    elif not facts.get("returns_loss"):
+        problems.append(say("lightning_hooks.no_loss", returned=str(facts.get("returned"))))
+    elif facts.get("parameters_reached") != facts.get("parameters"):
+        reached, total = facts.get("parameters_reached"), facts.get("parameters")
+        problems.append(say("lightning_hooks.partial", reached=reached, total=total))
     for name in params.runs:
         hook = ctx.obs.step(name)
         if not hook.ok:
             problems.append(step_problem(hook, f"`{name}(batch, 0)`"))
     if problems:
-        return Outcome(False, "The LightningModule hooks are not all in place:\n- " + "\n- ".join(problems))
-    return Outcome(
-        True,
-        "All five hooks are defined with the right signatures; training_step returns a loss that reaches every "
-        "parameter; validation_step and test_step run.",
-    )
+        return Outcome(False, bulleted(say("lightning_hooks.failed"), problems))
+    return Outcome(True, say("lightning_hooks.ok"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
-from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.checks.compile import normalise
+from grader.messages import say
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -26,17 +27,18 @@ def optimizer(ctx: CheckContext, params: OptimizerParams) -> Outcome:
     facts = step.facts
     problems = []
     if normalise(facts.get("optimizer")) != normalise(params.optimizer):
-        problems.append(f"optimizer: expected {params.optimizer}, found {facts.get('optimizer')}")
+        problems.append(say("mismatch", field="optimizer", expected=params.optimizer, found=facts.get("optimizer")))
     if params.learning_rate is not None and facts.get("learning_rate") != params.learning_rate:
-        problems.append(f"learning rate: expected {params.learning_rate:g}, found {facts.get('learning_rate')}")
+        problems.append(say("optimizer.learning_rate", expected=params.learning_rate, found=facts.get("learning_rate")))
     if facts.get("covers_parameters") is not True:
-        problems.append("the optimizer does not hold all of the model's parameters: build it from model.parameters()")
+        problems.append(say("optimizer.coverage"))
     if params.loss is not None and normalise(facts.get("loss")) != normalise(params.loss):
-        problems.append(f"loss: expected {params.loss}, found {facts.get('loss')}")
+        problems.append(say("mismatch", field="loss", expected=params.loss, found=facts.get("loss")))
     if problems:
-        return Outcome(
-            False, f"{params.where} does not set up training as in the course note:\n- " + "\n- ".join(problems)
-        )
-    lr = f", learning rate {params.learning_rate:g}" if params.learning_rate is not None else ""
-    loss = f" with {params.loss}" if params.loss else ""
-    return Outcome(True, f"{params.optimizer} over all the model's parameters{lr}{loss}.")
+        return Outcome(False, bulleted(say("optimizer.failed", where=params.where), problems))
+    lines = [say("optimizer.ok", optimizer=params.optimizer)]
+    if params.learning_rate is not None:
+        lines.append(say("optimizer.ok_learning_rate", rate=params.learning_rate))
+    if params.loss:
+        lines.append(say("optimizer.ok_loss", loss=params.loss))
+    return Outcome(True, lines)

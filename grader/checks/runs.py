@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
-from grader.checks.base import CheckContext, Outcome, check
+from grader.checks.base import CheckContext, Outcome, bulleted, check
+from grader.messages import Text, say
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -13,23 +14,26 @@ class RunsParams:
     steps: tuple[StrictStr, ...]
 
 
-_LABELS = {"import": "importing submission.py"}
-
-
 @check("runs", RunsParams)
 def runs(ctx: CheckContext, params: RunsParams) -> Outcome:
     steps = [ctx.obs.step(name) for name in params.steps]
     broken = [step for step in steps if not step.ok]
+    file = ctx.job.submission.entry.name
     if not broken:
-        return Outcome(True, f"submission.py imported and all {len(steps) - 1} functions ran without error.")
-    lines = ["These parts of your submission did not run cleanly:"]
-    skipped: dict[str, list[str]] = {}
+        return Outcome(True, say("runs.ok", file=file, count=len(steps) - 1))
+    problems: list[Text] = []
+    skipped: list[tuple[Text | str | None, list[str]]] = []  # the steps skipped for one reason, named together
     for step in broken:
-        label = _LABELS.get(step.name, f"`{step.name}`")
+        label = say("runs.import", file=file) if step.name == "import" else f"`{step.name}`"
         if step.status == "skipped":
-            skipped.setdefault(step.error or "", []).append(label)
-            continue
-        verdict = "raised an error" if step.status == "error" else "did not finish"
-        lines.append(f"- {label} {verdict}: {step.error}")
-    lines += [f"- {', '.join(labels)} not run: {reason}" for reason, labels in skipped.items()]
-    return Outcome(False, "\n".join(lines), {"failed_steps": len(broken)})
+            same = next((names for reason, names in skipped if reason == step.error), None)
+            if same is None:
+                skipped.append((step.error, [f"`{step.name}`"]))
+            else:
+                same.append(f"`{step.name}`")
+        elif step.status == "error":
+            problems.append(say("runs.raised", what=label, error=step.error))
+        else:
+            problems.append(say("runs.unfinished", what=label, reason=step.error))
+    problems += [say("runs.skipped", what=", ".join(names), reason=reason) for reason, names in skipped]
+    return Outcome(False, bulleted(say("runs.failed"), problems), {"failed_steps": len(broken)})

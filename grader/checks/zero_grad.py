@@ -10,13 +10,7 @@ from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
-
-WHY = (
-    "Why it matters (course note 2-1, 중요 사항): loss.backward() adds the new gradients to whatever is already "
-    "stored in each parameter's .grad. If the values from earlier batches are not reset, back-propagation does not "
-    "work correctly (역전파가 올바르게 진행되지 않음), so call model.optimizer.zero_grad() once per batch, before "
-    "loss.backward() (or right after model.optimizer.step())."
-)
+from grader.messages import say
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -37,36 +31,23 @@ def zero_grad(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
         recorded = ctx.obs.arrays("gradients")
     except ArtifactError:
         if step.ok and step.facts.get("optimizer_steps", 0) == 0:
-            return Outcome(
-                False, f"model.optimizer.step() was never called during `{params.step}`, so nothing is learned."
-            )
+            return Outcome(False, say("zero_grad.no_step", step=params.step))
         return Outcome(False, step_problem(step, f"`{params.step}`"))
     at_step, fresh = recorded["at_step"].astype(np.float64), recorded["fresh"].astype(np.float64)
     if at_step.shape != fresh.shape or at_step.ndim != 2:
-        return Outcome(False, "the grader could not read the recorded gradients")
+        return Outcome(False, say("zero_grad.unreadable"))
     steps = len(at_step)
     if steps < params.min_steps:
-        return Outcome(False, f"only {steps} optimizer step(s) were observed; at least {params.min_steps} are needed")
+        return Outcome(False, say("zero_grad.too_few", steps=steps, minimum=params.min_steps))
     accumulated = np.cumsum(fresh, axis=0)
     for index in range(steps):
         if _relative(at_step[index], fresh[index]) <= params.tolerance:
             continue
-        where = f"At optimizer step {index + 1}"
         if np.linalg.norm(at_step[index]) <= 1e-12 * (np.linalg.norm(fresh[index]) + 1e-12):
-            return Outcome(
-                False,
-                f"{where} the gradients were already zero: zero_grad() runs between loss.backward() and "
-                f"optimizer.step(), so each step wipes the gradients it should use and the model never learns.\n{WHY}",
-            )
-        if _relative(at_step[index], accumulated[index]) <= params.tolerance:
-            return Outcome(
-                False,
-                f"{where} the gradients were the sum of this batch's and all earlier batches' gradients: "
-                f"zero_grad() is never called, so gradients accumulate from batch to batch.\n{WHY}",
-            )
-        return Outcome(False, f"{where} the gradients used were not this batch's own gradients.\n{WHY}")
-    return Outcome(
-        True,
-        f"At each of the first {steps} optimizer steps the gradients were exactly that batch's fresh gradients.",
-        {"steps_checked": steps},
-    )
+            verdict = "zero_grad.wiped"
+        elif _relative(at_step[index], accumulated[index]) <= params.tolerance:
+            verdict = "zero_grad.accumulated"
+        else:
+            verdict = "zero_grad.other"
+        return Outcome(False, [say(verdict, index=index + 1), say("zero_grad.why")])
+    return Outcome(True, say("zero_grad.ok", steps=steps), {"steps_checked": steps})

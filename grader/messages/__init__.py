@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from grader.registry import Registry
 
@@ -57,9 +57,16 @@ def say(message_id: str, **params: Any) -> Text:
     return Text(message_id, params)
 
 
+@runtime_checkable
+class Renderable(Protocol):
+    """Anything that words itself in a language: a `Text`, or an instructor's wording from a spec (`spec.Wording`)."""
+
+    def render(self, lang: str) -> str: ...
+
+
 def render(value: Any, lang: str = DEFAULT_LANG) -> Any:
     """Text rendered in `lang`; a list or tuple of parts joined by new lines; anything else left as it is."""
-    if isinstance(value, Text):
+    if isinstance(value, Renderable):
         return value.render(lang)
     if isinstance(value, list | tuple):
         return "\n".join(str(render(part, lang)) for part in value)
@@ -75,3 +82,7 @@ def check_lang(lang: str) -> str:
 def placeholders(template: str) -> set[str]:
     """The field names a template uses (`{accuracy:.4f}` -> accuracy), to hold both languages to the same ones."""
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+# Every area's messages, registered once the helpers above exist.
+from grader.messages import checks, cli, feedback, grading, notebooks, sandbox, titles  # noqa: E402, F401

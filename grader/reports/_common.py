@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from grader.messages import LANGS, say
 from grader.results import AssignmentResult
 
-# The first paragraph `grading.not_graded()` puts before the reason; reports show the reason on its own.
-NOT_GRADED_PREAMBLE = "The autograder could not grade this submission."
+# The first paragraph `grading.not_graded()` puts before the reason, in each language; reports show the reason alone.
+NOT_GRADED_PREAMBLES = tuple(say("grading.not_graded").render(lang) for lang in LANGS)
 
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
@@ -29,7 +30,7 @@ def first_line(text: str) -> str:
 def not_graded_reason(result: AssignmentResult) -> str:
     """Why the harness could not grade, without the standard preamble (kept when the output has another shape)."""
     head, sep, rest = result.output.partition("\n\n")
-    reason = rest if sep and head.startswith(NOT_GRADED_PREAMBLE) else result.output
+    reason = rest if sep and head.startswith(NOT_GRADED_PREAMBLES) else result.output
     return reason.strip() or "no reason recorded"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.registry import Registry
-from grader.runners.base import HarnessError, Runner, RunOutcome
+from grader.runners.base import HarnessError, Progress, ProgressCallback, Runner, RunOutcome
 from grader.runners.docker import DockerCudaRunner, DockerRunner
 from grader.runners.local import LocalRunner
 
@@ -12,4 +12,4 @@ RUNNERS.add("local", LocalRunner)
 RUNNERS.add("docker-cpu", DockerRunner)
 RUNNERS.add("docker-cuda", DockerCudaRunner)
 
-__all__ = ["RUNNERS", "HarnessError", "RunOutcome", "Runner"]
+__all__ = ["RUNNERS", "HarnessError", "Progress", "ProgressCallback", "RunOutcome", "Runner"]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Protocol
 
+from grader.artifacts import ArtifactError, read_json
 from grader.job import Job
 
 TAIL_BYTES = 16 * 1024
+POLL_S = 0.25
+_STEP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -23,18 +30,6 @@ class RunOutcome:
     memory_exceeded: bool = False
     disk_exceeded: bool = False
     backend_info: dict[str, str] = field(default_factory=dict)
-
-    def ending(self, time_limit: float, memory_mb: int) -> str:
-        """One sentence for students about how the run ended."""
-        if self.timed_out:
-            return f"the grader stopped your code after {time_limit:g} s (the time limit): look for an endless loop"
-        if self.memory_exceeded:
-            return f"your code ran out of memory (limit {memory_mb} MB)"
-        if self.disk_exceeded:
-            return "your code wrote too much data into the grader's folders, so the grader stopped it"
-        if self.exit_code is None or self.exit_code < 0:
-            return f"your code was killed by signal {-(self.exit_code or 0)}"
-        return f"your code ended the process early (exit code {self.exit_code})"
 
 
 def thread_environment(threads: int | None) -> dict[str, str]:
@@ -52,10 +47,50 @@ class HarnessError(Exception):
     """The backend itself cannot run the job (no engine, no image, docker failed): never the student's fault."""
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a running job is: the step the sandbox last announced (None until it announces one) and the seconds
+    since the runner started it."""
+
+    step: str | None
+    elapsed_s: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class ProgressWatch:
+    """Reads the sandbox's `progress.json` while a runner waits and hands it to a callback, once per poll.
+
+    Runners build one only when a caller asked for progress, so grading without it costs nothing. The file is written
+    next to student code, so it is read as an artifact (no links, bounded size) and the step must look like a name."""
+
+    def __init__(self, artifacts: Path, callback: ProgressCallback) -> None:
+        self._file = artifacts / "progress.json"
+        self._callback = callback
+        self._started = time.monotonic()
+
+    def tick(self) -> None:
+        try:
+            raw = read_json(self._file)
+        except ArtifactError:
+            raw = None
+        step = raw.get("step") if isinstance(raw, dict) else None
+        named = step if isinstance(step, str) and _STEP_NAME.match(step) else None
+        self._callback(Progress(named, time.monotonic() - self._started))
+
+
+def progress_watch(job: Job, progress: ProgressCallback | None) -> ProgressWatch | None:
+    """A watch on the job's artifacts when a caller asked for progress; None (nothing polled, nothing read) if not."""
+    return None if progress is None else ProgressWatch(job.artifacts, progress)
+
+
 class Runner(Protocol):
     name: str
 
-    def run(self, job: Job) -> RunOutcome: ...
+    def run(self, job: Job, progress: ProgressCallback | None = None) -> RunOutcome:
+        """Run the job; `progress`, when given, is called about every POLL_S seconds while it runs."""
+        ...
 
 
 class OutputCap:

@@ -19,14 +19,22 @@ from pathlib import Path
 
 from grader.images import engine_available, image_tag, inspect, label
 from grader.job import Job
-from grader.runners.base import HarnessError, OutputCap, RunOutcome, thread_environment
+from grader.runners.base import (
+    POLL_S,
+    HarnessError,
+    OutputCap,
+    ProgressCallback,
+    ProgressWatch,
+    RunOutcome,
+    progress_watch,
+    thread_environment,
+)
 from grader.runners.local import FILE_SIZE_LIMIT
 
 CONTAINER_USER = "10001:10001"
 PIDS_LIMIT = 256
 SCRATCH = ("/tmp:rw,nosuid,nodev,size=256m,mode=1777", "/job/work:rw,nosuid,nodev,size=512m,mode=1777")
 ARTIFACT_QUOTA = 256 * 1024 * 1024
-POLL_S = 0.25
 DOCKER_FAILURE_CODES = {125, 126, 127}
 
 
@@ -112,7 +120,7 @@ class DockerRunner:
     def device_options(self) -> list[str]:
         return []
 
-    def run(self, job: Job) -> RunOutcome:
+    def run(self, job: Job, progress: ProgressCallback | None = None) -> RunOutcome:
         info = self._check_ready()
         for folder in (job.artifacts, *job.artifacts.iterdir()):
             if folder.is_dir():
@@ -124,7 +132,7 @@ class DockerRunner:
         )
         assert process.stdout is not None
         output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
-        timed_out, disk_exceeded = self._watch(process, container, job)
+        timed_out, disk_exceeded = self._watch(process, container, job, progress_watch(job, progress))
         text = output.text()
         process.stdout.close()
         state = _docker("inspect", "--format", "{{.State.OOMKilled}} {{.State.ExitCode}}", container).stdout.split()
@@ -144,8 +152,11 @@ class DockerRunner:
             backend_info={**info, **self.host_facts()},
         )
 
-    def _watch(self, process: subprocess.Popen[bytes], container: str, job: Job) -> tuple[bool, bool]:
-        """Wait for the container, killing it at the time limit or when it writes past the artifact quota."""
+    def _watch(
+        self, process: subprocess.Popen[bytes], container: str, job: Job, progress: ProgressWatch | None
+    ) -> tuple[bool, bool]:
+        """Wait for the container, killing it at the time limit or when it writes past the artifact quota, and report
+        progress between polls when asked."""
         deadline = time.monotonic() + job.time_limit_s
         while process.poll() is None:
             over_time = time.monotonic() > deadline
@@ -154,6 +165,8 @@ class DockerRunner:
                 _docker("kill", container)
                 process.wait()
                 return over_time, over_disk
+            if progress is not None:
+                progress.tick()
             time.sleep(POLL_S)
         return False, False
 

@@ -15,7 +15,15 @@ import sys
 import time
 
 from grader.job import Job
-from grader.runners.base import OutputCap, RunOutcome, thread_environment
+from grader.runners.base import (
+    POLL_S,
+    OutputCap,
+    ProgressCallback,
+    ProgressWatch,
+    RunOutcome,
+    progress_watch,
+    thread_environment,
+)
 
 FILE_SIZE_LIMIT = 512 * 1024 * 1024
 MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError", "OOM")
@@ -48,10 +56,25 @@ def sandbox_environment(job: Job) -> dict[str, str]:
     return env
 
 
+def wait(process: subprocess.Popen[bytes], limit: float, progress: ProgressWatch | None) -> bool:
+    """Wait for the process up to `limit` seconds, reporting progress between polls when asked; True if it ran out."""
+    deadline = time.monotonic() + limit
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            process.wait(timeout=max(0.0, remaining if progress is None else min(POLL_S, remaining)))
+            return False
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                return True
+        if progress is not None:
+            progress.tick()
+
+
 class LocalRunner:
     name = "local"
 
-    def run(self, job: Job) -> RunOutcome:
+    def run(self, job: Job, progress: ProgressCallback | None = None) -> RunOutcome:
         limit = job.time_limit_s
         memory_mb = job.spec.limits.memory_mb
         started = time.perf_counter()
@@ -67,11 +90,8 @@ class LocalRunner:
         )
         assert process.stdout is not None
         output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
-        timed_out = False
         try:
-            process.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+            timed_out = wait(process, limit, progress_watch(job, progress))
         finally:
             with contextlib.suppress(ProcessLookupError):  # the whole group: children the student forked die too
                 os.killpg(process.pid, signal.SIGKILL)

@@ -27,7 +27,7 @@ def _versions(packages: tuple[str, ...]) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     job = SandboxJob.read(Path(argv[0]))
-    rec = Recorder(job.artifacts, job.submission.parent)
+    rec = Recorder(job.artifacts, job.submission.parent, job.cells)
     probe = PROBES[job.probe]
     random.seed(job.seed)
     np.random.seed(job.seed)
@@ -38,10 +38,10 @@ def main(argv: list[str]) -> int:
     netguard.install()
     module = None
     with rec.step("import"):
-        module = load_submission(job.submission)
+        module = load_submission(job.submission, job.shown_as, job.import_error)
     if module is None:
         for step in probe.steps:
-            rec.skip(step, "submission.py could not be imported (see `runs` for the error)")
+            rec.skip(step, "sandbox.not_imported", file=job.shown_as)
     else:
         probe.run(job, module, rec)
     rec.write_json("progress.json", {"step": "done"})

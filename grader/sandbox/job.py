@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.sandbox.cells import CellMap
 from grader.sandbox.layout import artifacts_dir, normalize, work_dir
 
 
@@ -26,6 +27,11 @@ class SandboxJob:
     device: str
     mean: float
     std: float
+    shown_as: str = "submission.py"
+    """The graded file's name as the student knows it (`submission.ipynb` for a notebook)."""
+    cells: CellMap | None = None
+    import_error: str | None = None
+    """Why the submission cannot be imported, found by the host (a notebook that is not valid, a syntax error)."""
 
     @property
     def artifacts(self) -> Path:
@@ -38,10 +44,12 @@ class SandboxJob:
     @classmethod
     def read(cls, root: Path) -> SandboxJob:
         raw = json.loads((root / "job.json").read_text(encoding="utf-8"))
+        submission = root / str(raw["submission"])
+        error = raw.get("import_error")
         return cls(
             root=root,
             probe=str(raw["probe"]),
-            submission=root / str(raw["submission"]),
+            submission=submission,
             seed=int(raw["seed"]),
             epochs=int(raw["epochs"]),
             dataset=str(raw["dataset"]),
@@ -50,6 +58,9 @@ class SandboxJob:
             device=str(raw.get("device", "cpu")),
             mean=float(raw["normalize"]["mean"]),
             std=float(raw["normalize"]["std"]),
+            shown_as=str(raw.get("shown_as", submission.name)),
+            cells=CellMap.from_json(submission, raw.get("notebook")),
+            import_error=None if error is None else str(error),
         )
 
     def canonical(self, pixels: np.ndarray) -> np.ndarray:

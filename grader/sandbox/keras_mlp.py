@@ -43,9 +43,7 @@ def _record_load_data(module: ModuleType, job: SandboxJob, rec: Recorder) -> Non
         try:
             (x_train, y_train), (x_test, y_test) = result
         except (TypeError, ValueError):
-            raise StepFailed(
-                f"load_data() must return ((x_train, y_train), (x_test, y_test)); it returned {type(result).__name__}"
-            ) from None
+            raise StepFailed("sandbox.load_data_returned", found=type(result).__name__) from None
         parts = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
         facts["shapes"] = {name: _shape(value) for name, value in parts.items()}
         facts["dtypes"] = {name: str(getattr(value, "dtype", type(value).__name__)) for name, value in parts.items()}
@@ -92,7 +90,7 @@ def _record_model(model: Any, probe_x: np.ndarray, rec: Recorder, facts: dict[st
     import keras
 
     if not isinstance(model, keras.Model):
-        raise StepFailed(f"build_model() must return a keras Model; it returned {type(model).__name__}")
+        raise StepFailed("sandbox.build_model_returned", found=type(model).__name__)
     facts["layers"] = _layers(model)
     try:
         facts["input_shape"] = [None if d is None else int(d) for d in model.input_shape]
@@ -114,7 +112,7 @@ def _name(value: Any) -> str:
 
 def _record_compile(model: Any, facts: dict[str, Any]) -> None:
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-        raise StepFailed("compile_model(model) must call model.compile(...); the model is not compiled")
+        raise StepFailed("sandbox.not_compiled")
     optimizer = model.optimizer
     facts["optimizer"] = type(optimizer).__name__
     facts["learning_rate"] = float(np.asarray(optimizer.learning_rate))
@@ -135,7 +133,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     built = (job.artifacts / "weights_initial.npz").exists()
     if not built:
         for name in ("compile_model", "predict_proba", "train"):
-            rec.skip(name, "build_model() did not return a usable model")
+            rec.skip(name, "sandbox.no_model", call="build_model()")
         return
 
     compiled = False
@@ -149,7 +147,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         rec.save_array("predict_proba", _asarray(output, dtype=np.float64))
 
     if not compiled:
-        rec.skip("train", "the model could not be compiled, so it cannot be trained")
+        rec.skip("train", "sandbox.not_compiled_skip")
         return
     pixels, labels = job.arrays("train")
     x_train, y_train = job.canonical(pixels), np.eye(10, dtype=np.float32)[labels]

@@ -125,13 +125,15 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     with rec.step("CustomModel") as facts:
         model = contract_function(module, "CustomModel")()
         if not isinstance(model, pl.LightningModule):
-            raise StepFailed(f"CustomModel() must create a pl.LightningModule; it created {type(model).__name__}")
+            raise StepFailed(
+                "sandbox.model_type", call="CustomModel()", expected="pl.LightningModule", found=type(model).__name__
+            )
         facts["layers"] = tc.describe_modules(model)
         facts["hooks"] = _hook_facts(model)
         rec.save_arrays("weights_initial", tc.weights(model))
     if model is None or not (job.artifacts / "weights_initial.npz").exists():
         for name in STEPS[2:]:
-            rec.skip(name, "CustomModel() did not create a usable model")
+            rec.skip(name, "sandbox.no_model", call="CustomModel()")
         return
     with rec.step("forward"):
         rec.save_array("forward_initial", tc.forward(model, tc.probe_inputs(job), "cpu"))

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.sandbox.cells import CellMap, format_frames
+
 # Captured before student code is imported: a submission that monkeypatches numpy cannot change what we write.
 _asarray = np.asarray
 _save = np.save
@@ -27,15 +29,16 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def describe_exception(exc: BaseException, student_dir: Path | None = None) -> str:
-    """The traceback from the student's first frame on, with the student's paths shortened, as a terminal shows it."""
+def describe_exception(exc: BaseException, student_dir: Path | None = None, cells: CellMap | None = None) -> str:
+    """The traceback from the student's first frame on, with the student's paths shortened, as a terminal shows it;
+    a notebook's frames name their cell and line (`cells`)."""
     try:
         frames = traceback.extract_tb(exc.__traceback__)
         if student_dir is not None:
             prefix = str(student_dir)
             first = next((i for i, f in enumerate(frames) if f.filename.startswith(prefix)), len(frames))
             frames = frames[first:]
-        lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)] if frames else []
+        lines = ["Traceback (most recent call last):\n", *format_frames(frames, cells)] if frames else []
         lines += traceback.format_exception_only(exc)
     except Exception:  # a hostile __str__ must not take the sandbox down
         return f"{type(exc).__name__} (its message could not be shown)"
@@ -46,15 +49,22 @@ def describe_exception(exc: BaseException, student_dir: Path | None = None) -> s
 
 
 class StepFailed(Exception):
-    """Raised inside a step when the student's result is unusable, with a message for the student."""
+    """Raised inside a step when the student's result is unusable: the id of a message for the student (the host's
+    catalogue words it, grader/messages/sandbox.py) and its parameters, plain JSON values."""
+
+    def __init__(self, message_id: str, **params: str | int | float) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.params = params
 
 
 class Recorder:
     """Records steps as `steps/<name>.json` and arrays as `.npy`/`.npz` in the artifacts folder."""
 
-    def __init__(self, folder: Path, student_dir: Path | None = None) -> None:
+    def __init__(self, folder: Path, student_dir: Path | None = None, cells: CellMap | None = None) -> None:
         self.folder = folder
         self.student_dir = student_dir
+        self.cells = cells
         (folder / "steps").mkdir(parents=True, exist_ok=True)
 
     def write_json(self, name: str, payload: Mapping[str, Any]) -> None:
@@ -70,8 +80,10 @@ class Recorder:
         _savez(tmp, **{key: _asarray(value) for key, value in arrays.items()})
         tmp.replace(self.folder / f"{name}.npz")
 
-    def skip(self, name: str, reason: str) -> None:
-        self.write_json(f"steps/{name}.json", {"name": name, "status": "skipped", "error": reason, "seconds": 0.0})
+    def skip(self, name: str, message_id: str, **params: str | int | float) -> None:
+        """Record a step not run, and why: a message id and its parameters, as for StepFailed."""
+        reason = {"error": message_id, "error_id": message_id, "error_params": params}
+        self.write_json(f"steps/{name}.json", {"name": name, "status": "skipped", **reason, "seconds": 0.0})
 
     @contextmanager
     def step(self, name: str) -> Iterator[dict[str, Any]]:
@@ -79,14 +91,16 @@ class Recorder:
         self.write_json("progress.json", {"step": name, "started": time.time()})
         facts: dict[str, Any] = {}
         started = time.perf_counter()
-        status, error = "ok", None
+        status, error, said = "ok", None, {}
         try:
             yield facts
         except StepFailed as exc:
-            status, error = "error", str(exc)
+            status, error = "error", exc.message_id
+            said = {"error_id": exc.message_id, "error_params": exc.params}
         except SystemExit as exc:
-            status, error = "error", f"the code called sys.exit({exc.code!r}) instead of returning"
+            status, error = "error", "sandbox.sys_exit"
+            said = {"error_id": error, "error_params": {"code": repr(exc.code)}}
         except BaseException as exc:  # student code may raise anything, KeyboardInterrupt included
-            status, error = "error", describe_exception(exc, self.student_dir)
-        record = {"name": name, "status": status, "error": error, "seconds": time.perf_counter() - started}
+            status, error = "error", describe_exception(exc, self.student_dir, self.cells)
+        record = {"name": name, "status": status, "error": error, **said, "seconds": time.perf_counter() - started}
         self.write_json(f"steps/{name}.json", {**record, "facts": facts})

@@ -81,12 +81,12 @@ def record_loaders(function: Any, job: SandboxJob, rec: Recorder, facts: dict[st
     try:
         train_loader, test_loader = result
     except (TypeError, ValueError):
-        raise StepFailed("make_loaders must return (train_loader, test_loader)") from None
+        raise StepFailed("sandbox.loaders_returned", found=type(result).__name__) from None
     sample: dict[str, Any] = {}
     facts["shapes"], facts["loaders"] = {}, {}
     for split, value, rows in (("train", train_loader, job.train_sample), ("test", test_loader, job.test_sample)):
         if not isinstance(value, DataLoader):
-            raise StepFailed(f"make_loaders must return DataLoaders; the {split} loader is a {type(value).__name__}")
+            raise StepFailed("sandbox.loader_type", split=split, found=type(value).__name__)
         dataset = value.dataset
         facts["loaders"][split] = {"batch_size": value.batch_size, "shuffle": isinstance(value.sampler, RandomSampler)}
         items = [dataset[i] for i in rows if i < len(dataset)]
@@ -138,7 +138,7 @@ def optimizer_facts(optimizer: Any, model: Any) -> dict[str, Any]:
     import torch
 
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise StepFailed(f"expected a torch.optim optimizer, found {type(optimizer).__name__}")
+        raise StepFailed("sandbox.optimizer_type", found=type(optimizer).__name__)
     covered = {id(p) for group in optimizer.param_groups for p in group["params"]}
     return {
         "optimizer": type(optimizer).__name__,

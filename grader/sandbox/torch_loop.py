@@ -27,7 +27,7 @@ def _build(module: ModuleType, job: SandboxJob, device: str, rec: Recorder) -> A
     with rec.step("MLP") as facts:
         model = contract_function(module, "MLP")()
         if not isinstance(model, torch.nn.Module):
-            raise StepFailed(f"MLP() must create a torch.nn.Module; it created {type(model).__name__}")
+            raise StepFailed("sandbox.model_type", call="MLP()", expected="torch.nn.Module", found=type(model).__name__)
         facts["layers"] = tc.describe_modules(model)
         rec.save_arrays("weights_initial", tc.weights(model))
         model.to(device)
@@ -45,7 +45,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     model = _build(module, job, device, rec)
     if model is None:
         for name in STEPS[2:]:
-            rec.skip(name, "MLP() did not create a usable model")
+            rec.skip(name, "sandbox.no_model", call="MLP()")
         return
 
     compiled = False
@@ -70,7 +70,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         facts["modes"] = modes.counts.get("evaluate", {})
 
     if not compiled:
-        rec.skip("train_one_epoch", "compile_model did not set model.optimizer and model.loss_function")
+        rec.skip("train_one_epoch", "sandbox.no_optimizer")
         return
     train_one_epoch = contract_function(module, "train_one_epoch")
     with rec.step("train_one_epoch") as facts:

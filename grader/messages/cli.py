@@ -1,0 +1,60 @@
+"""The console's own wording for students: `grader check` (marks, totals, progress) and `grader run`."""
+
+from grader.messages import define
+
+define(
+    {
+        "cli.mark.pass": ("PASS", "통과"),
+        "cli.mark.fail": ("FAIL", "실패"),
+        "cli.mark.note": ("NOTE", "참고"),
+        "cli.check.line": (
+            "{mark} {check_id} · {title} ({score}/{points})",
+            "{mark} {check_id} · {title} ({score}/{points}점)",
+        ),
+        "cli.check.total": (
+            "Visible checks: {earned}/{total} points ({profile} profile).",
+            "공개 항목: {total}점 중 {earned}점 ({profile} 프로필).",
+        ),
+        "cli.check.hidden": (
+            "{count} more check(s) are graded after the due date (e.g. accuracy on held-out images).",
+            "{count}개 항목은 마감일 이후에 채점합니다 (예: 여러분의 코드가 보지 못한 held-out 이미지로 잰 정확도).",
+        ),
+        "cli.progress.status": ("grading {name}: {doing} ({elapsed})", "{name} 채점 중: {doing} ({elapsed})"),
+        "cli.progress.line": ("[{elapsed}] {doing}", "[{elapsed}] {doing}"),
+        "cli.progress.starting": ("starting the grader", "채점기를 시작하고 있습니다"),
+        "cli.progress.prepare": (
+            "loading the framework and the dataset",
+            "프레임워크와 데이터셋을 불러오고 있습니다",
+        ),
+        "cli.progress.import": ("importing your file", "제출한 파일을 불러오고 있습니다"),
+        "cli.progress.step": ("running your `{step}`", "여러분의 `{step}` 코드를 실행하고 있습니다"),
+        "cli.progress.fit": (
+            "training your model with the grader's Trainer",
+            "채점기의 Trainer로 여러분의 모델을 학습하고 있습니다",
+        ),
+        "cli.progress.export_weights": ("saving the trained weights", "학습된 가중치를 저장하고 있습니다"),
+        "cli.progress.done": ("checking the results", "결과를 확인하고 있습니다"),
+        "cli.run.start": (
+            "Running {file} as __main__ on {dataset} ({profile} profile: {train} training and {test} test images), "
+            "offline, in the scratch folder {folder}",
+            "{file}을(를) __main__으로 실행합니다. 데이터셋: {dataset} ({profile} 프로필: 학습 이미지 {train}장, "
+            "테스트 이미지 {test}장), 오프라인, 임시 작업 폴더: {folder}",
+        ),
+        "cli.run.notebook": (
+            "A notebook runs top to bottom, every code cell; IPython magics and `!` shell lines are skipped.",
+            "노트북은 모든 코드 셀을 위에서 아래로 실행하며, IPython 매직과 `!` 셸 명령 줄은 건너뜁니다.",
+        ),
+        "cli.run.exit": (
+            "Your program ended with exit code {code} after {seconds:.1f} s.",
+            "프로그램이 {seconds:.1f}초 만에 끝났습니다 (종료 코드 {code}).",
+        ),
+        "cli.run.signal": (
+            "Your program was killed by signal {signal} after {seconds:.1f} s.",
+            "프로그램이 {seconds:.1f}초 만에 시그널 {signal}로 강제 종료되었습니다.",
+        ),
+        "cli.run.timeout": (
+            "The grader stopped your program after {limit:g} s (the time limit; change it with --time-limit).",
+            "시간 제한({limit:g}초)이 지나 채점기가 프로그램을 멈췄습니다 (--time-limit으로 바꿀 수 있습니다).",
+        ),
+    }
+)

@@ -1,0 +1,26 @@
+"""The fixed wording of feedback.md around the checks' own messages."""
+
+from grader.messages import define
+
+define(
+    {
+        "feedback.title": ("Feedback", "피드백"),
+        "feedback.assignment": ("Assignment", "과제"),
+        "feedback.submission": ("Submission", "제출물"),
+        "feedback.total": ("Total: {score} / {max} points", "총점: {score} / {max}점"),
+        "feedback.points": ("{score} / {max} points", "{score} / {max}점"),
+        "feedback.passed": ("passed", "통과"),
+        "feedback.failed": ("failed", "실패"),
+        "feedback.not_graded": (
+            "not graded — this is a problem with the grading system, not your score; your instructor will re-run it",
+            "채점되지 않음 — 채점 시스템의 문제이며 여러분의 점수가 아닙니다. 담당 교수자가 다시 채점할 것입니다",
+        ),
+        "feedback.not_graded_short": ("not graded", "채점되지 않음"),
+        "feedback.reason": ("Why it could not be graded", "채점하지 못한 이유"),
+        "feedback.accuracy": (
+            "Accuracy on held-out images: {accuracy:.4f} (threshold {threshold:.2f})",
+            "비공개 평가 이미지에서의 정확도: {accuracy:.4f} (기준 {threshold:.2f})",
+        ),
+        "feedback.checks": ("Checks", "검사 항목"),
+    }
+)

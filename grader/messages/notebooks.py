@@ -1,0 +1,66 @@
+"""Messages about the submitted file: which one was graded, how a notebook became the graded module, and why a
+notebook could not."""
+
+from grader.messages import define
+
+define(
+    {
+        "notebook.cell": ("cell {cells}", "{cells}번 셀"),
+        "notebook.cells": ("cells {cells}", "{cells}번 셀"),
+        "notebook.magics_removed": (
+            "{where}: IPython magics and shell commands (`%...`, `!...`) are not run by the grader.",
+            "{where}: IPython 매직과 셸 명령(`%...`, `!...`)은 채점기가 실행하지 않습니다.",
+        ),
+        "notebook.unused_cells": (
+            "{where}: top-level code your functions do not use; not run.",
+            "{where}: 함수와 클래스가 사용하지 않는 최상위 코드이므로 실행하지 않았습니다.",
+        ),
+        "notebook.not_a_notebook": (
+            "{file} is not a Jupyter notebook (no list of cells): save it from Jupyter or Colab as .ipynb.",
+            "{file} 은(는) Jupyter 노트북이 아닙니다(셀 목록이 없음). Jupyter 나 Colab 에서 .ipynb 로 저장하세요.",
+        ),
+        "notebook.version": (
+            "{file} is in notebook format version {version}; the grader reads version 4 (Jupyter 4 and later, "
+            "Colab). Open it in a current Jupyter or Colab and save it again.",
+            "{file} 은(는) 노트북 형식 버전 {version} 입니다. 채점기는 버전 4 (Jupyter 4 이상, Colab) 를 읽습니다. "
+            "최신 Jupyter 나 Colab 에서 열어 다시 저장하세요.",
+        ),
+        "notebook.invalid": (
+            "{file} is not a valid notebook: {problem}. Open it in Jupyter or Colab and save it again.",
+            "{file} 은(는) 올바른 노트북이 아닙니다: {problem}. Jupyter 나 Colab 에서 열어 다시 저장하세요.",
+        ),
+        "notebook.invalid_json": (
+            "{file} cannot be read: it is not valid JSON ({problem}). Was it edited by hand or saved only in part? "
+            "Download it again from Jupyter or Colab (File > Download > .ipynb).",
+            "{file} 을(를) 읽을 수 없습니다: 올바른 JSON 이 아닙니다 ({problem}). 직접 편집했거나 일부만 저장되었나요? "
+            "Jupyter 나 Colab 에서 다시 내려받으세요 (파일 > 다운로드 > .ipynb).",
+        ),
+        "notebook.too_large": (
+            "{file} is {mb} MB, over the {limit} MB the grader reads. Clear the outputs (Edit > Clear all outputs) "
+            "and save it again.",
+            "{file} 의 크기가 {mb} MB 로, 채점기가 읽는 한도 {limit} MB 를 넘습니다. 출력을 모두 지우고 "
+            "(편집 > 모든 출력 지우기) 다시 저장하세요.",
+        ),
+        "notebook.syntax_error": (
+            "{file}, cell {cell}, line {line}: SyntaxError: {error}\n    {code}\n"
+            "Python cannot read this cell, so nothing in the notebook can run. Fix it and run the cell again.",
+            "{file}, {cell}번 셀, {line}번째 줄: SyntaxError: {error}\n    {code}\n"
+            "Python 이 이 셀을 읽을 수 없어 노트북의 어떤 코드도 실행할 수 없습니다. 고친 뒤 셀을 다시 실행해 보세요.",
+        ),
+        "submission.missing": ("No submission to grade: {reason}", "채점할 제출물이 없습니다: {reason}"),
+        "submission.graded_file": (
+            "Graded file: {file}.",
+            "채점한 파일: {file}",
+        ),
+        "submission.chose_preferred": (
+            "This folder also holds {others}; {file} was graded, the first of the accepted names ({accepted}). "
+            "Keep one of them to be sure which is graded.",
+            "이 폴더에는 {others} 도 있습니다. 허용되는 이름({accepted}) 중 먼저 오는 {file} 을(를) 채점했습니다. "
+            "어느 파일이 채점되는지 분명하도록 하나만 남기세요.",
+        ),
+        "submission.chose_edited": (
+            "This folder also holds {others}, unchanged from the assignment's skeleton; {file} was graded.",
+            "이 폴더에는 과제 뼈대 그대로인 {others} 도 있습니다. {file} 을(를) 채점했습니다.",
+        ),
+    }
+)

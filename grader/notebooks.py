@@ -1,0 +1,339 @@
+"""Student notebooks (`.ipynb`) turned into the module the sandbox imports, on the host, before any code runs.
+
+The notebook is read as data (nbformat, validated) with outputs, attachments and metadata dropped first, so nothing
+but code reaches the sandbox. The graded module keeps every function and class definition and the top-level
+statements they need, transitively by the names they use; the rest of the notebook's top-level flow (a `drive.mount`,
+a 10-epoch `model.fit`, plots) is not run, so a notebook grades like the same definitions in a `.py`. Every line of
+the module remembers its cell and line, so messages name the cell as Jupyter shows it (`cell 7, line 3`: position
+among all cells, 1-based).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import symtable
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.messages import Text, say
+
+NOTEBOOK_SUFFIX = ".ipynb"
+MAX_NOTEBOOK_BYTES = 512 * 1024 * 1024
+SUPPORTED_MAJOR = 4
+# A line IPython would not hand to Python: `%magic`, `!shell`, `x = !shell`, `x = %magic`, `obj?`, `?obj`.
+_MAGIC_LINE = re.compile(r"^(\s*)(?:[A-Za-z_][\w, ]*=\s*)?[!%]|^(\s*)(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
+_CELL_MAGIC = re.compile(r"^\s*%%")
+_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # Jupyter runs `await` at the top level of a cell
+
+
+class NotebookError(Exception):
+    """A notebook that cannot become a module; `text` says why, in the student's terms, in either language."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.render())
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A code cell: `number` is its position among all cells (markdown included), 1-based, as Jupyter shows it."""
+
+    number: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Notebook:
+    file: str
+    cells: tuple[Cell, ...]
+    cell_count: int
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """Python source made from a notebook, with the notebook location of each of its lines.
+
+    `magic_cells`: cells whose IPython magics or shell commands were removed; `unused_cells`: cells whose top-level
+    code the definitions do not need, so it is not run."""
+
+    file: str
+    source: str
+    lines: tuple[tuple[int, int], ...]
+    magic_cells: tuple[int, ...] = ()
+    unused_cells: tuple[int, ...] = ()
+
+    def location(self, line: int) -> tuple[int, int] | None:
+        """(cell, line in cell) of a 1-based line of `source`, None for a line the grader added."""
+        if 1 <= line <= len(self.lines) and self.lines[line - 1][0]:
+            return self.lines[line - 1]
+        return None
+
+    def notes(self) -> tuple[Text, ...]:
+        """What the student should know about how their notebook was graded."""
+        found = []
+        if self.magic_cells:
+            found.append(say("notebook.magics_removed", where=cells_text(self.magic_cells)))
+        if self.unused_cells:
+            found.append(say("notebook.unused_cells", where=cells_text(self.unused_cells)))
+        return tuple(found)
+
+
+def cells_text(cells: tuple[int, ...]) -> Text:
+    """`cell 3` or `cells 3, 12-15`, in the reader's language."""
+    return say("notebook.cell" if len(cells) == 1 else "notebook.cells", cells=cell_ranges(cells))
+
+
+def cell_ranges(cells: Iterable[int]) -> str:
+    """`cells 3, 12-15`: consecutive numbers folded into ranges (a single cell reads `cell 3`)."""
+    numbers = sorted(set(cells))
+    parts: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    return ", ".join(parts)
+
+
+def _stripped(raw: object, file: str) -> dict[str, object]:
+    """The notebook with outputs, attachments and metadata gone, so validating it never walks megabytes of base64."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        raise NotebookError(say("notebook.not_a_notebook", file=file))
+    major = raw.get("nbformat")
+    if major != SUPPORTED_MAJOR:
+        raise NotebookError(say("notebook.version", file=file, version=str(major)))
+    cells = []
+    for cell in raw["cells"]:
+        if not isinstance(cell, dict):
+            raise NotebookError(say("notebook.invalid", file=file, problem="a cell is not a JSON object"))
+        kept = {key: value for key, value in cell.items() if key not in ("outputs", "attachments", "metadata")}
+        kept["metadata"] = {}
+        if kept.get("cell_type") == "code":
+            kept["outputs"], kept["execution_count"] = [], None
+        cells.append(kept)
+    return {**raw, "metadata": {}, "cells": cells}
+
+
+def read_notebook(path: Path) -> Notebook:
+    """Read and validate `path`; NotebookError says what is wrong (invalid JSON, not a notebook, old format)."""
+    file = path.name
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(say("notebook.too_large", file=file, mb=size // 2**20, limit=MAX_NOTEBOOK_BYTES // 2**20))
+    try:
+        raw = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise NotebookError(say("notebook.invalid_json", file=file, problem=str(exc))) from None
+    import nbformat  # here, not at the top: grading a .py never pays for importing it
+
+    node = nbformat.from_dict(_stripped(raw, file))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(node, version=SUPPORTED_MAJOR)
+    except nbformat.ValidationError as exc:
+        raise NotebookError(say("notebook.invalid", file=file, problem=_first_line(exc.message))) from None
+    cells = []
+    for number, cell in enumerate(node.cells, start=1):
+        if cell.cell_type == "code":
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            cells.append(Cell(number, source))
+    return Notebook(file, tuple(cells), len(node.cells))
+
+
+def _first_line(message: str) -> str:
+    return (message.strip().splitlines() or ["(no detail)"])[0][:300]
+
+
+def python_lines(cell: Cell) -> tuple[list[str], bool]:
+    """The cell's lines with IPython syntax made inert, one for one, so line numbers stay the student's.
+
+    A `%%` cell magic blanks the cell; a `%`, `!` or `?` line becomes `pass` at its indentation (an `if` whose body
+    was `!pip install ...` stays valid), with its backslash continuations."""
+    lines = cell.source.splitlines()
+    if lines and _CELL_MAGIC.match(next((line for line in lines if line.strip()), "")):
+        return ["" for _ in lines], True
+    out: list[str] = []
+    changed = continued = False
+    for line in lines:
+        match = _MAGIC_LINE.match(line)
+        if continued:
+            out.append("")
+        elif match:
+            out.append(f"{match.group(1) or match.group(2) or ''}pass")
+            changed = True
+        else:
+            out.append(line)
+        continued = (continued or bool(match)) and line.rstrip().endswith("\\")
+    return out, changed
+
+
+@dataclass(frozen=True)
+class _Statement:
+    cell: int
+    first: int
+    last: int
+    node: ast.stmt
+    text: str
+
+    @property
+    def is_definition(self) -> bool:
+        return isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+
+    @property
+    def always_kept(self) -> bool:
+        """Definitions, `from __future__` and star imports (whose names cannot be known without running them)."""
+        star = isinstance(self.node, ast.ImportFrom) and any(alias.name == "*" for alias in self.node.names)
+        return self.is_definition or star or _is_future(self.node)
+
+
+def _is_future(node: ast.stmt) -> bool:
+    return isinstance(node, ast.ImportFrom) and node.module == "__future__"
+
+
+def _names(text: str) -> tuple[set[str], set[str]]:
+    """(names a top-level statement binds, global names it reads anywhere inside, function bodies included)."""
+    table = symtable.symtable(text, "<cell>", "exec")
+    binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    pending = list(table.get_children())
+    while pending:
+        scope = pending.pop()
+        reads |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+        pending.extend(scope.get_children())
+    return binds, reads
+
+
+def _statements(notebook: Notebook) -> tuple[list[_Statement], tuple[int, ...]]:
+    """Every top-level statement of every code cell; a syntax error anywhere is the student's, with cell and line."""
+    statements: list[_Statement] = []
+    magic_cells = []
+    for cell in notebook.cells:
+        lines, had_magics = python_lines(cell)
+        if had_magics:
+            magic_cells.append(cell.number)
+        text = "\n".join(lines)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = compile(text, notebook.file, "exec", ast.PyCF_ONLY_AST | _AWAIT)
+                compile(tree, notebook.file, "exec", _AWAIT)  # what parsing lets through: `return` outside a def
+        except SyntaxError as exc:
+            line = exc.lineno or 1
+            code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+            detail = say(
+                "notebook.syntax_error", file=notebook.file, cell=cell.number, line=line, error=exc.msg, code=code
+            )
+            raise NotebookError(detail) from None
+        for node in tree.body:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            last = node.end_lineno or node.lineno
+            statements.append(_Statement(cell.number, first, last, node, "\n".join(lines[first - 1 : last])))
+    return statements, tuple(magic_cells)
+
+
+def _kept(statements: list[_Statement]) -> list[bool]:
+    """Definitions, plus every statement that binds a name something kept reads, until nothing new is needed."""
+    names = []
+    for statement in statements:
+        try:
+            names.append(_names(statement.text))
+        except SyntaxError:  # a statement valid only in its cell's context (top-level await): never needed
+            names.append((set(), set()))
+    kept = [statement.always_kept for statement in statements]
+    needed = set().union(*(reads for keep, (_, reads) in zip(kept, names, strict=True) if keep))
+    changed = True
+    while changed:
+        changed = False
+        for index, (binds, reads) in enumerate(names):
+            if not kept[index] and binds & needed:
+                kept[index] = changed = True
+                needed |= reads
+    return kept
+
+
+def to_module(notebook: Notebook) -> ModuleSource:
+    """The graded module: the definitions and what they need, in notebook order (`from __future__` first)."""
+    statements, magic_cells = _statements(notebook)
+    kept = _kept(statements)
+    ordered = sorted(
+        (s for s, keep in zip(statements, kept, strict=True) if keep), key=lambda s: not _is_future(s.node)
+    )
+    unused = sorted({s.cell for s, keep in zip(statements, kept, strict=True) if not keep and not _is_inert(s.node)})
+    return _assemble(notebook.file, ordered, magic_cells, tuple(unused))
+
+
+def _is_inert(node: ast.stmt) -> bool:
+    """A statement that does nothing when left out: `pass` (what a magic became) or a bare string (a docstring)."""
+    text = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    return text or isinstance(node, ast.Pass)
+
+
+def to_script(notebook: Notebook) -> ModuleSource:
+    """Every code cell top to bottom, IPython syntax made inert: the notebook as `Run all` would run it."""
+    source: list[str] = []
+    lines: list[tuple[int, int]] = []
+    magic_cells = []
+    for cell in notebook.cells:
+        cell_lines, had_magics = python_lines(cell)
+        if had_magics:
+            magic_cells.append(cell.number)
+        source += cell_lines
+        lines += [(cell.number, number) for number in range(1, len(cell_lines) + 1)]
+    return ModuleSource(notebook.file, "\n".join(source) + "\n", tuple(lines), tuple(magic_cells))
+
+
+def _assemble(
+    file: str, statements: list[_Statement], magic_cells: tuple[int, ...], unused: tuple[int, ...]
+) -> ModuleSource:
+    """Each statement's own lines, as written; statements sharing a line are emitted once."""
+    source: list[str] = []
+    lines: list[tuple[int, int]] = []
+    emitted: set[tuple[int, int]] = set()
+    for statement in statements:
+        for offset, text in enumerate(statement.text.split("\n")):
+            where = (statement.cell, statement.first + offset)
+            if where in emitted:
+                continue
+            emitted.add(where)
+            source.append(text)
+            lines.append(where)
+    return ModuleSource(file, "\n".join(source) + "\n", tuple(lines), magic_cells, unused)
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """What the job needs from a notebook: job.json fields for the sandbox, and notes for the student."""
+
+    fields: dict[str, object]
+    notes: tuple[Text, ...]
+
+
+def write_module(notebook_path: Path, target: Path, lang: str) -> PreparedEntry:
+    """Write the graded module of `notebook_path` to `target`; a notebook that cannot become one leaves an empty
+    module and the reason, which the sandbox reports as the import's error (so `runs` fails, as for a `.py`)."""
+    try:
+        module = to_module(read_notebook(notebook_path))
+    except NotebookError as exc:
+        target.write_text("", encoding="utf-8")
+        return PreparedEntry({"import_error": exc.text.render(lang)}, ())
+    target.write_text(module.source, encoding="utf-8")
+    return PreparedEntry({"notebook": {"file": module.file, "lines": module.lines}}, module.notes())
+
+
+def conversion_notes(path: Path) -> tuple[Text, ...]:
+    """What grading `path` will tell the student about its cells; nothing for a `.py` or a notebook that cannot be
+    read (grading reports that one as the `runs` failure)."""
+    if path.suffix != NOTEBOOK_SUFFIX:
+        return ()
+    try:
+        return to_module(read_notebook(path)).notes()
+    except (NotebookError, OSError):
+        return ()
