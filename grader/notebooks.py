@@ -104,11 +104,11 @@ def cell_ranges(cells: Iterable[int]) -> str:
 
 def _stripped(raw: object, file: str) -> dict[str, object]:
     """The notebook with outputs, attachments and metadata gone, so validating it never walks megabytes of base64."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
-        raise NotebookError(say("notebook.not_a_notebook", file=file))
-    major = raw.get("nbformat")
-    if major != SUPPORTED_MAJOR:
+    major = raw.get("nbformat") if isinstance(raw, dict) else None
+    if isinstance(major, int) and major != SUPPORTED_MAJOR:
         raise NotebookError(say("notebook.version", file=file, version=str(major)))
+    if not isinstance(raw, dict) or major is None or not isinstance(raw.get("cells"), list):
+        raise NotebookError(say("notebook.not_a_notebook", file=file))
     cells = []
     for cell in raw["cells"]:
         if not isinstance(cell, dict):
