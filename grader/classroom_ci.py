@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from grader import datasets
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
+from grader.messages import Text
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult, gradescope
 from grader.runners import RUNNERS
 from grader.session import missing_result
@@ -172,7 +173,7 @@ def run_classroom(
         if located is None:
             reason = f"{repo}: the repository folder is not there"
             result = not_graded(spec.id, name, reason, spec_checks(spec, lang), lang)
-        elif isinstance(located, str):
+        elif isinstance(located, Text):
             result = missing_result(spec, name, located, lang)
         else:
             result = _grade(spec, accepted.pick(name, located), profile, backend, dataset, data_dir, lang)

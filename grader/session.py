@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader import datasets, images
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission, submission_files
-from grader.messages import say
+from grader.messages import Text, say
 from grader.results import AssignmentResult, SubmissionStatus, gradescope
 from grader.runners import RUNNERS
 from grader.spec import SPEC_FILE, AssignmentSpec
@@ -234,11 +234,11 @@ def run_with_progress(session: Session, submissions: Sequence[Submission], conso
         return session.run(submissions, done)
 
 
-def missing_result(spec: AssignmentSpec, name: str, reason: str, lang: str = "en") -> AssignmentResult:
+def missing_result(spec: AssignmentSpec, name: str, reason: Text, lang: str = "en") -> AssignmentResult:
     """A student with nothing gradable: every check at 0 with the reason. Unlike a harness failure this is graded,
     because the omission is the student's."""
     output = say("submission.missing", reason=reason).render(lang)
-    tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, reason, spec_checks(spec, lang)).tests)
+    tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, output, spec_checks(spec, lang)).tests)
     return AssignmentResult(spec.id, name, SubmissionStatus.GRADED, tests, 0.0, output, {"missing": True})
 
 

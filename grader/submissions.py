@@ -39,7 +39,7 @@ class Missing:
     """A student whose folder holds no gradable file: their omission, graded 0 with `reason`."""
 
     name: str
-    reason: str
+    reason: Text
 
 
 @dataclass(frozen=True)
@@ -172,15 +172,15 @@ def _walk(folder: Path) -> Iterator[Path]:
         yield from (Path(current) / name for name in sorted(files))
 
 
-def _checked(path: Path, root: Path, shown: str) -> Path | str:
+def _checked(path: Path, root: Path, shown: str) -> Path | Text:
     if not _inside(path, root):
-        return f"{shown} is a symbolic link pointing outside the submitted folder; it was not followed"
+        return say("submission.link_outside", shown=shown)
     if not path.resolve().is_file():
-        return f"{shown} is not a regular file"
+        return say("submission.not_regular", shown=shown)
     return path.resolve()
 
 
-def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> list[Path] | str:
+def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> list[Path] | Text:
     """The student's accepted files in `folder` (one or more, for `Accepted.pick`), or the reason there is none.
 
     Looked for at `assignments/<id>/` (where the course skeleton has them), then at the top, then as the one file of
@@ -188,7 +188,7 @@ def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> 
     followed."""
     root = (root or folder).resolve()
     if not _inside(folder, root):
-        return f"{folder.name} is a symbolic link pointing outside the class folder; it was not followed"
+        return say("submission.folder_link_outside", folder=folder.name)
     for place in (folder / "assignments" / accepted.assignment_id, folder):
         found = [place / name for name in accepted.names if (place / name).is_file() or (place / name).is_symlink()]
         if found:
@@ -200,25 +200,25 @@ def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> 
         if len(matches) > 1:
             listed = ", ".join(str(path) for path in matches)
             where = f"assignments/{accepted.assignment_id}/{name}"
-            return f"several {name} files in {folder.name}/ ({listed}): keep one, at {where}"
+            return say("submission.several", name=name, folder=folder.name, listed=listed, where=where)
         located += [folder / path for path in matches]
     if located:
         return _all_checked(located, folder, root)
     code = [str(path) for path in files if path.suffix in accepted.suffixes]
     kinds = " or ".join(f"*{suffix}" for suffix in accepted.suffixes)
-    found = f"found only: {', '.join(code[:5])}" if code else f"it holds no {kinds} file"
-    return f"no {accepted.listed} in {folder.name}/ ({found})"
+    found = say("submission.found_only", files=", ".join(code[:5])) if code else say("submission.no_code", kinds=kinds)
+    return say("submission.none", accepted=accepted.listed, folder=folder.name, found=found)
 
 
-def _all_checked(paths: list[Path], folder: Path, root: Path) -> list[Path] | str:
+def _all_checked(paths: list[Path], folder: Path, root: Path) -> list[Path] | Text:
     checked = [_checked(path, root, f"{folder.name}/{path.relative_to(folder)}") for path in paths]
-    problem = next((c for c in checked if isinstance(c, str)), None)
+    problem = next((c for c in checked if isinstance(c, Text)), None)
     return problem if problem is not None else [c for c in checked if isinstance(c, Path)]
 
 
 def _student(name: str, folder: Path, accepted: Accepted, root: Path) -> Submission | Missing:
     located = locate_entry(folder, accepted, root)
-    return Missing(name, located) if isinstance(located, str) else accepted.pick(name, located)
+    return Missing(name, located) if isinstance(located, Text) else accepted.pick(name, located)
 
 
 class _MetadataLoader(yaml.SafeLoader):
@@ -271,7 +271,7 @@ def _gradescope(folder: Path, root: Path, accepted: Accepted) -> list[Submission
         if key in folders:
             found.append(_student(name, folders[key], accepted, root))
         else:
-            found.append(Missing(name, f"{key} is listed in {GRADESCOPE_METADATA} but has no folder in the export"))
+            found.append(Missing(name, say("submission.no_export_folder", key=key, metadata=GRADESCOPE_METADATA)))
     return found
 
 
@@ -317,7 +317,7 @@ def _loose_files(files: list[Path], accepted: Accepted, root: Path) -> list[Subm
     found: list[Submission | Missing] = []
     for name, paths in by_student.items():
         checked = _all_checked(paths, root, root)
-        found.append(Missing(name, checked) if isinstance(checked, str) else accepted.pick(name, checked))
+        found.append(Missing(name, checked) if isinstance(checked, Text) else accepted.pick(name, checked))
     return found
 
 

@@ -57,7 +57,8 @@ def test_every_output_is_written(graded_class: Path) -> None:
     ]  # fmt: skip
     assert "총점" in (graded_class / "ben" / "feedback.md").read_text(encoding="utf-8")
     assert json.loads((graded_class / "ana" / "prairielearn.json").read_text(encoding="utf-8"))["score"] == 1.0
-    assert "no submission.py" in gradescope.read(graded_class / "cho" / "results.json").output
+    missing = gradescope.read(graded_class / "cho" / "results.json").output
+    assert "채점할 제출물이 없습니다: cho/ 에 submission.py or submission.ipynb 이(가) 없습니다" in missing
     assert (graded_class / "junit.xml").is_file()
     assert "data:image/png;base64," in (graded_class / "report.html").read_text(encoding="utf-8")
 

@@ -48,6 +48,29 @@ define(
             "Python 이 이 셀을 읽을 수 없어 노트북의 어떤 코드도 실행할 수 없습니다. 고친 뒤 셀을 다시 실행해 보세요.",
         ),
         "submission.missing": ("No submission to grade: {reason}", "채점할 제출물이 없습니다: {reason}"),
+        "submission.none": (
+            "no {accepted} in {folder}/ ({found})",
+            "{folder}/ 에 {accepted} 이(가) 없습니다 ({found})",
+        ),
+        "submission.found_only": ("found only: {files}", "찾은 파일: {files}"),
+        "submission.no_code": ("it holds no {kinds} file", "{kinds} 파일이 하나도 없습니다"),
+        "submission.several": (
+            "several {name} files in {folder}/ ({listed}): keep one, at {where}",
+            "{folder}/ 에 {name} 파일이 여러 개 있습니다 ({listed}). {where} 에 하나만 남기세요",
+        ),
+        "submission.link_outside": (
+            "{shown} is a symbolic link pointing outside the submitted folder; it was not followed",
+            "{shown} 은(는) 제출한 폴더 밖을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
+        ),
+        "submission.folder_link_outside": (
+            "{folder} is a symbolic link pointing outside the class folder; it was not followed",
+            "{folder} 은(는) 수업 폴더 밖을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
+        ),
+        "submission.not_regular": ("{shown} is not a regular file", "{shown} 은(는) 일반 파일이 아닙니다"),
+        "submission.no_export_folder": (
+            "{key} is listed in {metadata} but has no folder in the export",
+            "{key} 이(가) {metadata} 에 있지만 내보낸 파일에 해당 폴더가 없습니다",
+        ),
         "submission.graded_file": (
             "Graded file: {file}.",
             "채점한 파일: {file}",
