@@ -54,6 +54,23 @@ def _grade_step() -> str:
     return next(step["run"] for step in steps if step.get("id") == "grade")
 
 
+def run_grade_step(repo: Path, tmp_path: Path, assignment: str) -> subprocess.CompletedProcess[str]:
+    """The workflow's grading step, run in `repo` as GitHub runs it; RUNNER_TEMP, GITHUB_OUTPUT and the step summary
+    are `tmp_path/runner`, `tmp_path/github-output` and `tmp_path/summary.md`."""
+    (tmp_path / "runner").mkdir()
+    env = {
+        "PATH": os.environ["PATH"],
+        "GRADER_IMAGE": images.image_tag("cpu"),
+        "GRADER_ASSIGNMENT": assignment,
+        "GRADER_ARGS": "--profile smoke --dataset fashion-mnist",
+        "RUNNER_TEMP": str(tmp_path / "runner"),
+        "GITHUB_OUTPUT": str(tmp_path / "github-output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "GITHUB_REPOSITORY": f"course/{assignment}-student",
+    }
+    return subprocess.run(["bash", "-e", "-c", _grade_step()], cwd=repo, env=env, capture_output=True, text=True)
+
+
 def test_the_workflow_grading_step_reports_points_the_github_classroom_way(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "assignments" / "01_tf_quickstart").mkdir(parents=True)
@@ -62,18 +79,7 @@ def test_the_workflow_grading_step_reports_points_the_github_classroom_way(tmp_p
         repo / "assignments" / "01_tf_quickstart" / "submission.py",
     )
     runner_temp, github_output, summary = tmp_path / "runner", tmp_path / "github-output", tmp_path / "summary.md"
-    runner_temp.mkdir()
-    env = {
-        "PATH": os.environ["PATH"],
-        "GRADER_IMAGE": images.image_tag("cpu"),
-        "GRADER_ASSIGNMENT": "01_tf_quickstart",
-        "GRADER_ARGS": "--profile smoke --dataset fashion-mnist",
-        "RUNNER_TEMP": str(runner_temp),
-        "GITHUB_OUTPUT": str(github_output),
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_REPOSITORY": "course/quickstart-student",
-    }
-    step = subprocess.run(["bash", "-e", "-c", _grade_step()], cwd=repo, env=env, capture_output=True, text=True)
+    step = run_grade_step(repo, tmp_path, "01_tf_quickstart")
     assert step.returncode == 0, step.stdout + step.stderr
     assert "Points 10/10" in step.stdout
     [line] = github_output.read_text(encoding="utf-8").splitlines()

@@ -3,22 +3,19 @@ the graded module inside the grading image. Skipped where no engine runs or the 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from grader import images
 from grader.results import Status, SubmissionStatus, gradescope
 
 from .conftest import ROOT, Grade
 from .notebook_kit import cell_of, write_notebook
 from .test_docker_backend import docker_grade_as, require_cpu_image  # noqa: F401 (docker_grade_as: a fixture)
-from .test_docker_class import _grade_step
+from .test_docker_class import run_grade_step
 
 pytestmark = pytest.mark.docker
 SOLUTIONS = ROOT / "solutions"
@@ -54,21 +51,9 @@ def test_the_workflow_grades_a_notebook_repository(tmp_path: Path) -> None:
     target.mkdir(parents=True)
     shutil.copyfile(ROOT / "assignments" / "02_torch_loop" / "submission.py", target / "submission.py")
     shutil.copyfile(SOLUTIONS / "02_torch_loop" / "submission.ipynb", target / "submission.ipynb")
-    runner_temp = tmp_path / "runner"
-    runner_temp.mkdir()
-    env = {
-        "PATH": os.environ["PATH"],
-        "GRADER_IMAGE": images.image_tag("cpu"),
-        "GRADER_ASSIGNMENT": "02_torch_loop",
-        "GRADER_ARGS": "--profile smoke --dataset fashion-mnist",
-        "RUNNER_TEMP": str(runner_temp),
-        "GITHUB_OUTPUT": str(tmp_path / "github-output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-        "GITHUB_REPOSITORY": "course/mlp-student",
-    }
-    step = subprocess.run(["bash", "-e", "-c", _grade_step()], cwd=repo, env=env, capture_output=True, text=True)
+    step = run_grade_step(repo, tmp_path, "02_torch_loop")
     assert step.returncode == 0, step.stdout + step.stderr
     assert "Points 10/10" in step.stdout
-    results = gradescope.read(runner_temp / "out" / "results.json")
+    results = gradescope.read(tmp_path / "runner" / "out" / "results.json")
     assert "Graded file: submission.ipynb." in results.output
     assert "unchanged from the assignment's skeleton" in results.output
