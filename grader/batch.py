@@ -29,6 +29,8 @@ class BatchOptions:
     formats: tuple[str, ...] = ("gradescope",)
     lang: str = "en"
     data_dir: Path | None = None
+    reveal: bool = False
+    """Show students every check but `hidden` ones in full (after the due date)."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,15 @@ def grade_class(
         result = missing_result(spec, absent.name, absent.reason, options.lang)
         gradescope.write(result, batch.out / absent.name)
         results.append(result)
-    settings = [*batch.formats, batch.lang, spec.id]
+    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}"]
     digest = outputs_digest(results, settings)
     marker = batch.out / DIGEST_FILE
     current = marker.is_file() and marker.read_text(encoding="utf-8") == digest
     if not (current and all((batch.out / name).is_file() for name in CLASS_FILES)):
         title = f"{spec.id}: {spec.title}"
         formats = [f for f in batch.formats if f != "gradescope"]  # the session wrote each results.json already
-        reports.write_class_outputs(results, batch.out, lang=batch.lang, formats=formats, title=title)
+        reports.write_class_outputs(
+            results, batch.out, lang=batch.lang, formats=formats, title=title, reveal=batch.reveal
+        )
         marker.write_text(digest, encoding="utf-8")
     return results

@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-student results formats (repeatable; default: gradescope)",
     )
     grade.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the feedback files")
+    grade.add_argument(
+        "--reveal",
+        action="store_true",
+        help="after the due date: feedback.md and prairielearn.json show the checks graded after the due date in full "
+        "(default: their title and points only; `hidden` checks never)",
+    )
     _add_run_options(grade, "full")
 
     classroom = commands.add_parser(
@@ -229,7 +235,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
     formats = tuple(dict.fromkeys(["gradescope", *(args.formats or [])]))
-    options = batch.BatchOptions(args.out, args.jobs, args.force, formats, args.lang, args.data_dir)
+    options = batch.BatchOptions(args.out, args.jobs, args.force, formats, args.lang, args.data_dir, args.reveal)
     dataset_name = _dataset_name(spec, args.dataset)
     if datasets.locate(dataset_name, args.data_dir) is None:
         try:

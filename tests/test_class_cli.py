@@ -55,7 +55,9 @@ def test_every_output_is_written(graded_class: Path) -> None:
     assert [(r["student"], r["total"], r["status"]) for r in rows] == [
         ("ana", "10", "graded"), ("ben", "8", "graded"), ("cho", "0", "graded")
     ]  # fmt: skip
-    assert "총점" in (graded_class / "ben" / "feedback.md").read_text(encoding="utf-8")
+    feedback = (graded_class / "ben" / "feedback.md").read_text(encoding="utf-8")
+    assert "지금까지 공개된 점수: 5 / 7점 (마감 후 공개되는 검사 3점은 별도)" in feedback
+    assert "(기준" not in feedback  # the accuracy and its threshold are shown after the due date, not before
     assert json.loads((graded_class / "ana" / "prairielearn.json").read_text(encoding="utf-8"))["score"] == 1.0
     missing = gradescope.read(graded_class / "cho" / "results.json").output
     assert "채점할 제출물이 없습니다: cho/ 에 submission.py or submission.ipynb 이(가) 없습니다" in missing
@@ -73,6 +75,21 @@ def test_a_rerun_with_nothing_changed_grades_nothing_and_rewrites_nothing(
     assert main([*args, "--format", "prairielearn", "--lang", "ko"]) == 0
     assert capsys.readouterr().out.count("(cached)") == 2
     assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
+def test_reveal_after_the_due_date_shows_every_check_without_regrading(
+    graded_class: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(graded_class, out)
+    args = ["grade", "01_tf_quickstart", str(graded_class.parent / "class"), "--out", str(out), *SMOKE, "--jobs", "2"]
+    capsys.readouterr()
+    assert main([*args, "--format", "prairielearn", "--lang", "ko", "--reveal"]) == 0
+    assert capsys.readouterr().out.count("(cached)") == 2
+    feedback = (out / "ben" / "feedback.md").read_text(encoding="utf-8")
+    assert "총점: 8 / 10점" in feedback and "(기준 0." in feedback
+    tests = json.loads((out / "ben" / "prairielearn.json").read_text(encoding="utf-8"))["tests"]
+    assert [t["description"] for t in tests][-1] == "check id: accuracy"
 
 
 def _results(out: Path) -> list[Path]:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -205,9 +206,20 @@ def test_prairielearn_graded(alice: AssignmentResult, bob: AssignmentResult) -> 
     assert [(t["name"], t["points"], t["max_points"], t["message"]) for t in out["tests"]] == [
         ("Runs without errors", 1.0, 1.0, "passed"),
         ("Optimizer and loss", 0.0, 1.0, "failed"),
-        ("Accuracy", 0.0, 3.0, "failed"),
+        ("1 check(s) shown after the due date", 0.0, 3.0, ""),
     ]
     assert out["tests"][1]["output"] == "loss: expected categorical_crossentropy\nfound: mse"
+    assert "0.4000" not in json.dumps(out) and "threshold" not in json.dumps(out)
+    assert to_prairielearn(bob, "ko")["tests"][2]["name"] == "마감 후 공개되는 검사 1개"
+    revealed = to_prairielearn(bob, reveal=True)["tests"][2]
+    assert (revealed["name"], revealed["output"]) == ("Accuracy", bob.tests[2].output)
+
+
+def test_a_hidden_check_is_never_shown_to_students(bob: AssignmentResult) -> None:
+    hidden = replace(bob, tests=(*bob.tests[:2], replace(bob.tests[2], visibility="hidden")))
+    for reveal in (False, True):
+        assert "0.4000" not in render_feedback(hidden, "en", reveal)
+        assert "0.4000" not in json.dumps(to_prairielearn(hidden, reveal=reveal))
 
 
 def test_prairielearn_not_graded_has_no_score(carol: AssignmentResult) -> None:
@@ -229,8 +241,23 @@ def test_prairielearn_write_is_atomic_json(tmp_path: Path, bob: AssignmentResult
 # --- feedback.md -----------------------------------------------------------------------------------------------------
 
 
+def test_feedback_withholds_the_checks_shown_after_the_due_date(bob: AssignmentResult) -> None:
+    for lang, total, withheld in (
+        ("en", "**Shown so far: 1 / 2 points; 3 more points", "### Accuracy — shown after the due date (3 points)"),
+        (
+            "ko",
+            "**지금까지 공개된 점수: 1 / 2점 (마감 후 공개되는 검사 3점은 별도)**",
+            "### Accuracy — 마감 후 공개 (3점)",
+        ),
+    ):
+        text = render_feedback(bob, lang)
+        assert total in text and withheld in text
+        assert "0.4000" not in text and "0.90" not in text and "held-out" not in text
+        assert "### Optimizer and loss" in text
+
+
 def test_feedback_english(bob: AssignmentResult) -> None:
-    text = render_feedback(bob, "en")
+    text = render_feedback(bob, "en", reveal=True)
     assert "**Total: 1 / 5 points**" in text
     assert "Accuracy on held-out images: 0.4000 (threshold 0.90)" in text
     assert "### Runs without errors — passed (1 / 1 points)" in text
@@ -240,7 +267,7 @@ def test_feedback_english(bob: AssignmentResult) -> None:
 
 
 def test_feedback_korean(bob: AssignmentResult) -> None:
-    text = render_feedback(bob, "ko")
+    text = render_feedback(bob, "ko", reveal=True)
     assert "**총점: 1 / 5점**" in text
     assert "비공개 평가 이미지에서의 정확도: 0.4000 (기준 0.90)" in text
     assert "### Runs without errors — 통과 (1 / 1점)" in text
@@ -274,7 +301,7 @@ def test_feedback_unknown_language(alice: AssignmentResult) -> None:
 
 
 def test_feedback_hostile_strings_stay_literal(tmp_path: Path, hostile: AssignmentResult) -> None:
-    path = write_feedback(hostile, tmp_path, "en")
+    path = write_feedback(hostile, tmp_path, "en", reveal=True)
     text = path.read_text(encoding="utf-8")
     assert "``````text\n" + HOSTILE_OUTPUT + "\n``````" in text  # fence longer than the 5-backtick run inside
     rendered = MarkdownIt("commonmark").render(text)  # raw HTML allowed: only escaping keeps <script> out
@@ -345,7 +372,7 @@ def test_write_class_outputs(tmp_path: Path, results: list[AssignmentResult]) ->
     )
     assert gradescope.read(tmp_path / "bob" / "results.json").score == pytest.approx(1.0)
     assert json.loads((tmp_path / "carol" / "prairielearn.json").read_text(encoding="utf-8"))["gradable"] is False
-    assert "총점" in (tmp_path / "alice" / "feedback.md").read_text(encoding="utf-8")
+    assert "지금까지 공개된 점수" in (tmp_path / "alice" / "feedback.md").read_text(encoding="utf-8")
 
 
 def test_write_class_outputs_only_defaults(tmp_path: Path, alice: AssignmentResult) -> None:

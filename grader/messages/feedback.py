@@ -22,5 +22,15 @@ define(
             "비공개 평가 이미지에서의 정확도: {accuracy:.4f} (기준 {threshold:.2f})",
         ),
         "feedback.checks": ("Checks", "검사 항목"),
+        "feedback.total_shown": (
+            "Shown so far: {score} / {max} points; {later} more points are graded on checks shown after the due date",
+            "지금까지 공개된 점수: {score} / {max}점 (마감 후 공개되는 검사 {later}점은 별도)",
+        ),
+        "feedback.withheld": ("shown after the due date", "마감 후 공개"),
+        "feedback.withheld_points": ("{max} points", "{max}점"),
+        "prairielearn.withheld": (
+            "{count} check(s) shown after the due date",
+            "마감 후 공개되는 검사 {count}개",
+        ),
     }
 )

@@ -37,9 +37,16 @@ __all__ = [
 
 
 def write_class_outputs(
-    results: Sequence[AssignmentResult], out: Path, *, lang: str, formats: Sequence[str], title: str
+    results: Sequence[AssignmentResult],
+    out: Path,
+    *,
+    lang: str,
+    formats: Sequence[str],
+    title: str,
+    reveal: bool = False,
 ) -> list[Path]:
-    """Write every output for `results` into `out`; returns the paths written, students first (sorted).
+    """Write every output for `results` into `out`; returns the paths written, students first (sorted). What students
+    read (feedback, PrairieLearn) withholds the checks their visibility withholds, unless `reveal`.
 
     Everything is checked before anything is written, so a bad name or option leaves `out` untouched.
     """
@@ -54,8 +61,8 @@ def write_class_outputs(
         if "gradescope" in formats:
             written.append(gradescope.write(result, folder))
         if "prairielearn" in formats:
-            written.append(prairielearn.write(result, folder, PRAIRIELEARN_FILENAME))
-        written.append(write_feedback(result, folder, lang))
+            written.append(prairielearn.write(result, folder, PRAIRIELEARN_FILENAME, lang, reveal))
+        written.append(write_feedback(result, folder, lang, reveal))
     written.append(write_gradebook(results, out / gradebook.FILENAME))
     written.append(write_junit(results, out / junit.FILENAME))
     written.append(write_report(results, out / html_report.FILENAME, title))

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from grader.messages import check_lang, say
 from grader.reports._common import atomic_write_text, not_graded_reason, points
+from grader.reports.visibility import shown, split
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
 
 FILENAME = "feedback.md"
 
 
-def render_feedback(result: AssignmentResult, lang: str) -> str:
+def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -> str:
+    """The student's feedback; checks whose visibility withholds them show their title and points only (`reveal`:
+    after the due date, every check but `hidden` ones in full)."""
     check_lang(lang)
 
     def text(message_id: str, **params: object) -> str:
@@ -35,10 +38,22 @@ def render_feedback(result: AssignmentResult, lang: str) -> str:
         lines += ["", f"## {text('checks')}", ""]
         lines += [f"- {test.name}: {text('not_graded_short')}" for test in result.tests]
         return "\n".join(lines) + "\n"
-    lines.append(f"- **{text('total', score=points(result.score), max=points(result.max_score))}**")
-    lines += [f"- {text('accuracy', **figures)}" for figures in _accuracy(result.tests)]
+    visible, withheld = split(result.tests, reveal)
+    if withheld:
+        score, top = sum(t.score for t in visible), sum(t.max_score for t in visible)
+        later = points(sum(t.max_score for t in withheld))
+        lines.append(f"- **{text('total_shown', score=points(score), max=points(top), later=later)}**")
+    else:
+        lines.append(f"- **{text('total', score=points(result.score), max=points(result.max_score))}**")
+    lines += [f"- {text('accuracy', **figures)}" for figures in _accuracy(tuple(visible))]
     lines += ["", f"## {text('checks')}"]
     for test in result.tests:
+        if not shown(test, reveal):
+            lines += [
+                "",
+                f"### {test.name} — {text('withheld')} ({text('withheld_points', max=points(test.max_score))})",
+            ]
+            continue
         verdict = text("passed") if test.status is Status.PASSED else text("failed")
         earned = text("points", score=points(test.score), max=points(test.max_score))
         lines += ["", f"### {test.name} — {verdict} ({earned})", ""]
@@ -47,8 +62,8 @@ def render_feedback(result: AssignmentResult, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_feedback(result: AssignmentResult, folder: Path, lang: str) -> Path:
-    return atomic_write_text(folder / FILENAME, render_feedback(result, lang))
+def write_feedback(result: AssignmentResult, folder: Path, lang: str, reveal: bool = False) -> Path:
+    return atomic_write_text(folder / FILENAME, render_feedback(result, lang, reveal))
 
 
 def fenced(text: str) -> str:

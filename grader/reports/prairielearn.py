@@ -11,8 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader.messages import say
 from grader.reports._common import atomic_write_text, first_line, not_graded_reason, points
-from grader.results import AssignmentResult, SubmissionStatus
+from grader.reports.visibility import split
+from grader.results import AssignmentResult, SubmissionStatus, TestResult
 
 FILENAME = "results.json"
 NOT_GRADED_MESSAGE = (
@@ -21,7 +23,9 @@ NOT_GRADED_MESSAGE = (
 )
 
 
-def to_prairielearn(result: AssignmentResult) -> dict[str, Any]:
+def to_prairielearn(result: AssignmentResult, lang: str = "en", reveal: bool = False) -> dict[str, Any]:
+    """PrairieLearn shows every test to the student, so the checks their visibility withholds are folded into one line
+    with their points and no details (`reveal`: after the due date, in full)."""
     if result.status is SubmissionStatus.NOT_GRADED:
         reason = not_graded_reason(result)
         return {
@@ -32,25 +36,38 @@ def to_prairielearn(result: AssignmentResult) -> dict[str, Any]:
             "tests": [],
         }
     fraction = result.score / result.max_score if result.max_score > 0 else 0.0
+    visible, withheld = split(result.tests, reveal)
     return {
         "gradable": True,
         "score": round(min(max(fraction, 0.0), 1.0), 6),
         "message": f"{points(result.score)} / {points(result.max_score)} points",
         "output": result.output,
-        "tests": [
-            {
-                "name": test.name,
-                "description": f"check id: {test.check_id}",
-                "points": test.score,
-                "max_points": test.max_score,
-                "message": test.status.value,
-                "output": test.output,
-            }
-            for test in result.tests
-        ],
+        "tests": [*(_test(test) for test in visible), *_folded(withheld, lang)],
     }
 
 
-def write(result: AssignmentResult, folder: Path, filename: str = FILENAME) -> Path:
+def _test(test: TestResult) -> dict[str, Any]:
+    return {
+        "name": test.name,
+        "description": f"check id: {test.check_id}",
+        "points": test.score,
+        "max_points": test.max_score,
+        "message": test.status.value,
+        "output": test.output,
+    }
+
+
+def _folded(withheld: list[TestResult], lang: str) -> list[dict[str, Any]]:
+    if not withheld:
+        return []
+    name = say("prairielearn.withheld", count=len(withheld)).render(lang)
+    earned, top = sum(t.score for t in withheld), sum(t.max_score for t in withheld)
+    return [{"name": name, "points": earned, "max_points": top, "message": "", "output": ""}]
+
+
+def write(
+    result: AssignmentResult, folder: Path, filename: str = FILENAME, lang: str = "en", reveal: bool = False
+) -> Path:
     """Atomic (temporary name, then rename) like `gradescope.write`; `filename` lets it sit beside Gradescope's."""
-    return atomic_write_text(folder / filename, json.dumps(to_prairielearn(result), indent=2, ensure_ascii=False))
+    payload = to_prairielearn(result, lang, reveal)
+    return atomic_write_text(folder / filename, json.dumps(payload, indent=2, ensure_ascii=False))
