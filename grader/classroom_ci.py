@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from grader import datasets
+from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
 from grader.messages import Text
@@ -128,18 +129,15 @@ def _grade(
 ) -> AssignmentResult:
     """Every problem of the grader's own (dataset, profile, backend) is a not_graded result, never an exception."""
     problem = None
-    name = dataset or spec.default_dataset
-    if name not in spec.datasets:
-        problem = f"{spec.id} is graded on {', '.join(spec.datasets)}, not {name}"
-    elif profile not in spec.profiles:
+    if profile not in spec.profiles:
         problem = f"unknown profile {profile!r} (known: {', '.join(spec.profiles)})"
     elif backend not in RUNNERS:
         problem = f"unknown backend {backend!r} (known: {', '.join(RUNNERS)})"
     if problem:
         return not_graded(spec.id, submission.name, problem, spec_checks(spec, lang), lang)
     try:
-        loaded = datasets.load(name, data_dir)
-    except datasets.DatasetError as exc:
+        loaded = datasets.load(choose_dataset(spec, dataset, data_dir).name, data_dir)
+    except (DatasetChoiceError, datasets.DatasetError) as exc:
         return not_graded(spec.id, submission.name, str(exc), spec_checks(spec, lang), lang)
     return grade_submission(spec, submission, loaded, GradeOptions(profile=profile, backend=backend, lang=lang))
 

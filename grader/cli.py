@@ -17,6 +17,7 @@ from rich.table import Table
 
 from grader import batch, datasets, images
 from grader.classroom_ci import run_classroom
+from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
 from grader.messages import DEFAULT_LANG, LANGS, render
@@ -178,11 +179,15 @@ def _spec(ref: str) -> AssignmentSpec:
         raise UsageError(str(exc)) from None
 
 
-def _dataset_name(spec: AssignmentSpec, requested: str | None) -> str:
-    name = requested or spec.default_dataset
-    if name not in spec.datasets:
-        raise UsageError(f"{spec.id} is graded on {', '.join(spec.datasets)}, not {name}")
-    return name
+def _dataset_name(spec: AssignmentSpec, args: argparse.Namespace) -> str:
+    """`--dataset`, else the spec's default when installed, else an installed one, said once at the top."""
+    try:
+        choice = choose_dataset(spec, args.dataset, args.data_dir)
+    except DatasetChoiceError as exc:
+        raise UsageError(str(exc)) from None
+    if choice.note is not None:
+        print_lines(console, render(choice.note, getattr(args, "lang", DEFAULT_LANG)))
+    return choice.name
 
 
 def _options(args: argparse.Namespace) -> GradeOptions:
@@ -236,7 +241,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     formats = tuple(dict.fromkeys(["gradescope", *(args.formats or [])]))
     options = batch.BatchOptions(args.out, args.jobs, args.force, formats, args.lang, args.data_dir, args.reveal)
-    dataset_name = _dataset_name(spec, args.dataset)
+    dataset_name = _dataset_name(spec, args)
     if datasets.locate(dataset_name, args.data_dir) is None:
         try:
             datasets.load(dataset_name, args.data_dir)  # fails at once, with the message that names the fix
@@ -269,7 +274,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     options = _options(args)
     for note in (*submission_notes(spec, submission), *conversion_notes(submission.entry)):
         print_lines(console, render(note, args.lang))
-    result = _grade_one(spec, submission, _dataset_name(spec, args.dataset), options, args.data_dir)
+    result = _grade_one(spec, submission, _dataset_name(spec, args), options, args.data_dir)
     visible = print_checks(console, result, args.profile, args.lang)
     if result.status is SubmissionStatus.NOT_GRADED:
         console.print(result.output, markup=False)
@@ -282,7 +287,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     try:
         file = entry_file(args.submission or (spec.folder or Path()) / spec.entry, spec)
-        dataset = datasets.load(_dataset_name(spec, args.dataset), args.data_dir)
+        dataset = datasets.load(_dataset_name(spec, args), args.data_dir)
         request = RunRequest(spec, file, dataset, args.profile, args.time_limit, args.device, args.lang)
         return run_student(request, lambda text: print_lines(console, text)).status
     except (RunError, datasets.DatasetError) as exc:
@@ -341,7 +346,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from grader.calibration import calibrate
 
     spec = _spec(args.assignment)
-    name = _dataset_name(spec, args.dataset)
+    name = _dataset_name(spec, args)
     try:
         dataset = datasets.load(name, args.data_dir)
     except datasets.DatasetError as exc:

@@ -10,6 +10,8 @@ import pytest
 
 from grader import datasets
 from grader.cli import CHECKS_FAILED, main
+from grader.dataset_choice import DatasetChoiceError, choose_dataset
+from grader.spec import load_spec
 
 from .conftest import ROOT
 
@@ -92,3 +94,16 @@ def test_data_list_reports_each_dataset(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["data", "list"]) == 0
     shown = capsys.readouterr().out
     assert "mnist" in shown and "fashion-mnist" in shown
+
+
+def test_without_dataset_the_installed_one_is_used_and_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fashion: object
+) -> None:
+    """MNIST (the spec's default) is not installed here and Fashion-MNIST is: a pasted command grades on it."""
+    reference = ROOT / "solutions" / "02_torch_loop" / "submission.py"
+    assert main(["check", "02_torch_loop", str(reference), "--data-dir", str(tmp_path / "empty-cache")]) == 0
+    shown = capsys.readouterr().out
+    assert shown.count("grading on fashion-mnist") == 1
+    assert "grader data fetch mnist" in shown
+    with pytest.raises(DatasetChoiceError, match="not cifar"):
+        choose_dataset(load_spec("02_torch_loop"), "cifar", tmp_path)

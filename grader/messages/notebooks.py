@@ -1,5 +1,5 @@
-"""Messages about the submitted file: which one was graded, how a notebook became the graded module, and why a
-notebook could not."""
+"""Messages about what is graded: the dataset chosen when none is named, which submitted file was graded, how a
+notebook became the graded module, and why a notebook could not."""
 
 from grader.messages import define
 
@@ -46,6 +46,12 @@ define(
             "Python cannot read this cell, so nothing in the notebook can run. Fix it and run the cell again.",
             "{file}, {cell}번 셀, {line}번째 줄: SyntaxError: {error}\n    {code}\n"
             "Python 이 이 셀을 읽을 수 없어 노트북의 어떤 코드도 실행할 수 없습니다. 고친 뒤 셀을 다시 실행해 보세요.",
+        ),
+        "dataset.fallback": (
+            "{default} (this assignment's default dataset) is not installed here; grading on {chosen}. "
+            "Choose with --dataset, or install it with `grader data fetch {default}`.",
+            "이 과제의 기본 데이터셋인 {default} 이(가) 이 컴퓨터에 없어 {chosen} 으로 채점합니다. "
+            "--dataset 으로 고르거나 `grader data fetch {default}` 로 설치하세요.",
         ),
         "submission.missing": ("No submission to grade: {reason}", "채점할 제출물이 없습니다: {reason}"),
         "submission.none": (
