@@ -24,7 +24,7 @@ from grader.session import missing_result
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.submissions import Accepted, locate_entry, safe_name
 
-GRADED, NOT_GRADED = 0, 2
+GRADED, NOT_GRADED = 0, 1  # as `grader grade`: 1 when the harness could not grade (2 is a usage error)
 RESULT_VERSION = 1
 SUMMARY_MESSAGE_CHARS = 300
 NOT_EARNED = "The autograder could not grade this submission; no score is reported. This is not a score you earned."
@@ -159,7 +159,7 @@ def run_classroom(
 
     The entry file (`submission.py` or `submission.ipynb`, the spec's `entries`) is under `assignments/<id>/`, else at
     the top, else the only one in the repository; a repository without one scores 0 (the student's omission).
-    Returns 0 when graded, 2 when not graded."""
+    Returns 0 when graded, 1 when not graded."""
     name = safe_name(env.get("GITHUB_REPOSITORY", "").rpartition("/")[2] or repo.resolve().name)
     try:
         spec = load_spec(assignment)

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -217,13 +216,12 @@ def run_with_progress(session: Session, submissions: Sequence[Submission], conso
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
-    started = time.perf_counter()
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(f"{session.spec.id} ({session.jobs} at a time)", total=len(submissions))
 
         def done(graded: Graded) -> None:
             result = graded.result
-            status = "cached" if graded.cached else f"{time.perf_counter() - started:.0f}s"
+            status = "cached" if graded.cached else f"{result.execution_time:.0f}s"  # this submission's own time
             if result.status is SubmissionStatus.NOT_GRADED:
                 line = f"[yellow]{result.submission}: not graded[/yellow] ({status})"
             else:

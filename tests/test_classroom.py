@@ -437,7 +437,7 @@ def test_run_classroom_with_a_dataset_problem_is_not_graded(tmp_path: Path, monk
     code = run_classroom(
         ASSIGNMENT, repo, tmp_path / "out", {"GITHUB_OUTPUT": str(output)}, stream, data_dir=tmp_path / "empty"
     )
-    assert code == 2
+    assert code == 1
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["extra_data"]["status"] == "not_graded"
     assert decode(output)["status"] == "error"
@@ -458,6 +458,6 @@ def test_run_classroom_setup_problems_are_not_graded(
 ) -> None:
     repo = clone(tmp_path / "repo", (ENTRY,))
     stream = io.StringIO()
-    assert run_classroom(assignment, repo, tmp_path / "out", {}, stream, **options) == 2  # type: ignore[arg-type]
+    assert run_classroom(assignment, repo, tmp_path / "out", {}, stream, **options) == 1  # type: ignore[arg-type]
     assert problem in stream.getvalue()
     assert "not a score you earned" in stream.getvalue()

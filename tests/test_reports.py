@@ -321,9 +321,9 @@ def test_report_has_plots_and_failures(tmp_path: Path, results: list[AssignmentR
     assert re.search(r"<b>3</b>submissions.*<b>2</b>graded.*<b>1</b>not graded", text)
     assert "<b>60.0% (3 / 5)</b>mean score" in text
     assert "<td>bob</td><td>01_tf_quickstart</td><td>Optimizer and loss</td>" in text
-    assert "<td>loss: expected categorical_crossentropy</td>" in text
+    assert '<td class="reason">loss: expected categorical_crossentropy\nfound: mse</td>' in text  # the whole reason
     assert '<td>carol</td><td>01_tf_quickstart</td><td><span class="not-graded">not graded</span></td>' in text
-    assert "<td>container exited with code 137 (out of memory)</td>" in text
+    assert '<td class="reason">container exited with code 137 (out of memory)</td>' in text
     assert "alice</td>" not in text  # alice failed nothing
     assert not re.search(r"(src|href)=\"(https?:)?//|<link|<script", text)  # self-contained, no scripts
 
@@ -333,7 +333,7 @@ def test_report_escapes_student_strings(hostile: AssignmentResult) -> None:
     text = render_report([hostile], "t")
     assert "<script" not in text
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;``x</td>" in text
-    assert "<td>printed:</td>" in text  # a failure shows its output's first line
+    assert '<td class="reason">printed:\n```\n&lt;script&gt;evil()&lt;/script&gt;' in text  # the reason, escaped
     assert text.count(PNG_DATA) == 3  # no training loss recorded: that plot is skipped
 
 

@@ -27,6 +27,16 @@ def first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
+def excerpt(text: str, lines: int = 8, chars: int = 800) -> str:
+    """The message's first non-blank lines, whole when short: a multi-line reason keeps its decisive line
+    ("expected dim=1, found 0" under "The model does not match the course note's MLP:")."""
+    kept = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    shown = "\n".join(kept[:lines])
+    if len(kept) > lines or len(shown) > chars:
+        shown = shown[:chars].rstrip() + " …"
+    return shown
+
+
 def not_graded_reason(result: AssignmentResult) -> str:
     """Why the harness could not grade, without the standard preamble (kept when the output has another shape)."""
     head, sep, rest = result.output.partition("\n\n")

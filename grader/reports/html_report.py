@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.reports._common import atomic_write_text, first_line, not_graded_reason, points
+from grader.reports._common import atomic_write_text, excerpt, first_line, not_graded_reason, points
 from grader.reports.gradebook import check_columns
 from grader.results import AssignmentResult, Status, SubmissionStatus
 
@@ -35,6 +35,7 @@ h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #dd
 img { max-width: 100%; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+td.reason { white-space: pre-wrap; }
 th { background: #f3f5f8; }
 .not-graded { color: #a15c00; font-weight: bold; }
 .none { color: #666; font-style: italic; }
@@ -58,7 +59,7 @@ def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
             rows.append(Failure(result.submission, result.assignment, None, first_line(not_graded_reason(result))))
             continue
         rows += [
-            Failure(result.submission, result.assignment, test.name, first_line(test.output))
+            Failure(result.submission, result.assignment, test.name, excerpt(test.output))
             for test in result.tests
             if test.status is Status.FAILED
         ]
@@ -200,6 +201,8 @@ def _failure_table(rows: list[Failure]) -> str:
     for row in rows:
         check = html.escape(row.check) if row.check is not None else '<span class="not-graded">not graded</span>'
         cells = [html.escape(row.student), html.escape(row.assignment), check, html.escape(row.reason)]
-        lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        lines.append(
+            "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells[:3]) + f'<td class="reason">{cells[3]}</td></tr>'
+        )
     lines.append("</table>")
     return "\n".join(lines)
