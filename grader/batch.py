@@ -1,19 +1,26 @@
 """`grader grade` over a whole class: collect the submissions from files, folders and class exports, grade them in a
-session, and write every output (per-student results and feedback, gradebook, JUnit, report)."""
+session, and write every output (per-student results and feedback, gradebook, JUnit, report).
+
+Each assignment has its own folder under `--out`, so grading a second assignment into the same place keeps the first:
+
+    OUT/<assignment>/<student>/results.json, feedback.md, prairielearn.json, history/
+    OUT/<assignment>/gradebook.csv, junit.xml, report.html   (for a class: more than one submission, or a class folder)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from time import perf_counter
 
 from rich.console import Console
 
 from grader import reports
 from grader.grading import GradeOptions
 from grader.job import Submission
-from grader.results import AssignmentResult, gradescope
-from grader.session import Session, missing_result, outputs_digest, run_with_progress
+from grader.results import AssignmentResult
+from grader.session import Session, missing_key, missing_result, outputs_digest, record, run_with_progress
 from grader.spec import AssignmentSpec
 from grader.submissions import Accepted, Missing, discover, entry_files, find_submission, unique_names
 
@@ -38,6 +45,17 @@ class Collected:
     submissions: tuple[Submission, ...]
     missing: tuple[Missing, ...]
     layouts: tuple[str, ...]
+    unrecognised: tuple[str, ...] = ()
+    """Entries of the class folders that are nobody's submission, as `folder/name`."""
+
+    @property
+    def is_class(self) -> bool:
+        """Class outputs (gradebook, JUnit, report) are written for a class folder or several submissions only."""
+        return bool(self.layouts) or len(self.submissions) + len(self.missing) > 1
+
+
+def assignment_folder(out: Path, spec: AssignmentSpec) -> Path:
+    return out / spec.id
 
 
 def collect(paths: Sequence[Path], spec: AssignmentSpec) -> Collected:
@@ -46,6 +64,7 @@ def collect(paths: Sequence[Path], spec: AssignmentSpec) -> Collected:
     submissions: list[Submission] = []
     missing: list[Missing] = []
     layouts: list[str] = []
+    unrecognised: list[str] = []
     accepted = Accepted.of(spec)
     for path in paths:
         if path.is_dir() and not entry_files(path, accepted):
@@ -53,13 +72,14 @@ def collect(paths: Sequence[Path], spec: AssignmentSpec) -> Collected:
             submissions += roster.submissions
             missing += roster.missing
             layouts.append(roster.layout)
+            unrecognised += [f"{path.name}/{name}" for name in roster.unrecognised]
         else:
             submissions.append(find_submission(path, accepted))
     # One naming pass over everyone, so a missing student never takes a graded student's results folder.
     named = unique_names([*submissions, *(Submission(m.name, Path(m.name)) for m in missing)])
     present, absent = named[: len(submissions)], named[len(submissions) :]
     renamed = tuple(Missing(n.name, m.reason) for n, m in zip(absent, missing, strict=True))
-    return Collected(tuple(present), renamed, tuple(layouts))
+    return Collected(tuple(present), renamed, tuple(layouts), tuple(unrecognised))
 
 
 def grade_class(
@@ -70,24 +90,25 @@ def grade_class(
     batch: BatchOptions,
     console: Console,
 ) -> list[AssignmentResult]:
-    """Grade, then write the class outputs; a rerun that changed nothing leaves them as they are."""
-    session = Session(
-        spec, dataset_name, options, batch.out, jobs=batch.jobs, force=batch.force, data_dir=batch.data_dir
-    )
+    """Grade into `OUT/<assignment>/`, then write the outputs; a rerun that changed nothing leaves them as they are."""
+    out = assignment_folder(batch.out, spec)
+    started = perf_counter()
+    session = Session(spec, dataset_name, options, out, jobs=batch.jobs, force=batch.force, data_dir=batch.data_dir)
     results = [graded.result for graded in run_with_progress(session, collected.submissions, console)]
     for absent in collected.missing:
         result = missing_result(spec, absent.name, absent.reason, options.lang)
-        gradescope.write(result, batch.out / absent.name)
-        results.append(result)
-    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}"]
-    digest = outputs_digest(results, settings)
-    marker = batch.out / DIGEST_FILE
-    current = marker.is_file() and marker.read_text(encoding="utf-8") == digest
-    if not (current and all((batch.out / name).is_file() for name in CLASS_FILES)):
-        title = f"{spec.id}: {spec.title}"
-        formats = [f for f in batch.formats if f != "gradescope"]  # the session wrote each results.json already
-        reports.write_class_outputs(
-            results, batch.out, lang=batch.lang, formats=formats, title=title, reveal=batch.reveal
-        )
-        marker.write_text(digest, encoding="utf-8")
+        results.append(record(result, out / absent.name, missing_key(spec, absent.reason), batch.force))
+    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}", f"class={collected.is_class}"]
+    digest = outputs_digest(results, [*settings, *collected.unrecognised])
+    marker = out / DIGEST_FILE
+    expected = CLASS_FILES if collected.is_class else ()
+    if marker.is_file() and marker.read_text(encoding="utf-8") == digest and all((out / f).is_file() for f in expected):
+        return results
+    summary = reports.ClassSummary(
+        f"{spec.id}: {spec.title}", perf_counter() - started, collected.unrecognised, collected.is_class
+    )
+    reports.write_class_outputs(
+        results, out, lang=batch.lang, formats=batch.formats, summary=summary, reveal=batch.reveal
+    )
+    marker.write_text(digest, encoding="utf-8")
     return results

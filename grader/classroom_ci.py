@@ -44,7 +44,7 @@ def _message(test: TestResult) -> str:
 def classroom_result(result: AssignmentResult) -> dict[str, Any]:
     """The JSON the grading reporter decodes. A not_graded result is an `error` whose max_score is 0 throughout: the
     reporter then sends GitHub Classroom no points at all, rather than a zero the student did not earn."""
-    graded = result.status is SubmissionStatus.GRADED
+    graded = result.status is not SubmissionStatus.NOT_GRADED
     tests = [
         {
             "name": test.name,
@@ -80,7 +80,7 @@ def _cell(text: str) -> str:
 
 
 def _markdown(result: AssignmentResult) -> str:
-    graded = result.status is SubmissionStatus.GRADED
+    graded = result.status is not SubmissionStatus.NOT_GRADED
     if graded:
         title = f"### {result.assignment}: {result.score:g}/{result.max_score:g} points"
     else:
@@ -96,7 +96,7 @@ def _markdown(result: AssignmentResult) -> str:
 def report(result: AssignmentResult, env: Mapping[str, str], stream: TextIO) -> None:
     """A short summary and `Points <score>/<max>` on `stream`; the reporter's `result` output and a Markdown table
     appended to the files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY when those are set."""
-    graded = result.status is SubmissionStatus.GRADED
+    graded = result.status is not SubmissionStatus.NOT_GRADED
     for test in classroom_result(result)["tests"]:
         mark = {"pass": "PASS", "fail": "FAIL"}.get(test["status"], "ERROR")
         points = f"{test['score']:g}/{test['max_score']:g}" if graded else "not graded"
@@ -177,4 +177,4 @@ def run_classroom(
             result = _grade(spec, accepted.pick(name, located), profile, backend, dataset, data_dir, lang)
     gradescope.write(result, out)
     report(result, env, stream)
-    return GRADED if result.status is SubmissionStatus.GRADED else NOT_GRADED
+    return NOT_GRADED if result.status is SubmissionStatus.NOT_GRADED else GRADED

@@ -20,14 +20,14 @@ from grader.classroom_ci import run_classroom
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
-from grader.messages import DEFAULT_LANG, LANGS, render
+from grader.messages import DEFAULT_LANG, LANGS, render, say
 from grader.notebooks import conversion_notes
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.student_console import print_checks, print_lines, progress_view
 from grader.student_run import TIMED_OUT, RunError, RunRequest, entry_file, run_student
-from grader.submissions import Accepted, SubmissionError, find_submission, submission_notes
+from grader.submissions import Accepted, SubmissionError, find_submission, listing, submission_notes
 
 console = Console(width=None if Console().is_terminal else 160)
 
@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser(
-        "grade", help="grade submissions or a whole class; writes OUT/<name>/results.json, a gradebook and a report"
+        "grade",
+        help="grade submissions or a whole class; writes OUT/<assignment>/<student>/results.json and, for a class, "
+        "a gradebook, JUnit and a report in OUT/<assignment>/",
     )
     grade.add_argument("assignment", help="an id under assignments/ or a path to an assignment folder")
     grade.add_argument(
@@ -227,6 +229,8 @@ def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
         score = f"{result.score:g}/{result.max_score:g}"
         if result.status is SubmissionStatus.NOT_GRADED:
             score = "[yellow]not graded[/yellow]"
+        elif result.status is SubmissionStatus.MISSING:
+            marks, score = ["·" for _ in result.tests], "[yellow]missing[/yellow]"
         table.add_row(result.submission, *marks, score, f"{result.execution_time:.1f}s")
     return table
 
@@ -242,6 +246,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     formats = tuple(dict.fromkeys(["gradescope", *(args.formats or [])]))
     options = batch.BatchOptions(args.out, args.jobs, args.force, formats, args.lang, args.data_dir, args.reveal)
     dataset_name = _dataset_name(spec, args)
+    if collected.unrecognised:
+        listed = listing(list(collected.unrecognised), shown=10)
+        print_lines(console, render(say("submission.unrecognised", files=listed), args.lang))
     if datasets.locate(dataset_name, args.data_dir) is None:
         try:
             datasets.load(dataset_name, args.data_dir)  # fails at once, with the message that names the fix
@@ -250,13 +257,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
     results = batch.grade_class(spec, collected, dataset_name, _options(args), options, console)
     if len(results) <= TABLE_ROWS:
         console.print(_table(spec, results))
-    graded = [r for r in results if r.status is SubmissionStatus.GRADED]
-    not_gradable = len(results) - len(graded)
+    counts = {status: sum(r.status is status for r in results) for status in SubmissionStatus}
+    folder = batch.assignment_folder(args.out, spec)
+    where = f"results in {folder}/<student>/"
+    if collected.is_class:
+        where += f", class outputs in {folder}/ (gradebook.csv, junit.xml, report.html)"
     console.print(
-        f"{len(graded)} graded, {not_gradable} not graded; results in {args.out}/<submission>/, "
-        f"class outputs in {args.out}/ (gradebook.csv, junit.xml, report.html)"
+        f"{counts[SubmissionStatus.GRADED]} graded, {counts[SubmissionStatus.MISSING]} missing (no submission), "
+        f"{counts[SubmissionStatus.NOT_GRADED]} not graded; {where}",
+        markup=False,
     )
-    return HARNESS_FAILED if not_gradable else OK
+    return HARNESS_FAILED if counts[SubmissionStatus.NOT_GRADED] else OK
 
 
 def cmd_classroom(args: argparse.Namespace) -> int:

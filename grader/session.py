@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from grader import datasets, images
+from grader import datasets, history, images
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission, submission_files
 from grader.messages import Text, say
@@ -169,8 +169,9 @@ class Session:
             result = self._attempt(submission)
             if result.status is SubmissionStatus.GRADED or attempts > self.retries:
                 break
-        result = replace(result, provenance={**result.provenance, "cache_key": key, "attempts": attempts})
-        gradescope.write(result, folder)
+        result = record(
+            replace(result, provenance={**result.provenance, "attempts": attempts}), folder, key, self.force
+        )
         return Graded(result, cached=False, attempts=attempts)
 
     def _attempt(self, submission: Submission) -> AssignmentResult:
@@ -202,8 +203,7 @@ class Session:
             reason = f"the session could not grade this: {type(exc).__name__}: {exc}"
             lang = self.options.lang
             result = not_graded(self.spec.id, submission.name, reason, spec_checks(self.spec, lang), lang)
-            gradescope.write(result, self.out / submission.name)
-            return Graded(result, cached=False, attempts=1)
+            return Graded(record(result, self.out / submission.name, "", self.force), cached=False, attempts=1)
 
 
 def run_with_progress(session: Session, submissions: Sequence[Submission], console: Console) -> list[Graded]:
@@ -232,12 +232,26 @@ def run_with_progress(session: Session, submissions: Sequence[Submission], conso
         return session.run(submissions, done)
 
 
+def record(result: AssignmentResult, folder: Path, key: str, force: bool) -> AssignmentResult:
+    """Write `folder/results.json` stamped with its key and time; the result it replaces goes to `history/` first."""
+    previous = history.archive_previous(folder, key, force)
+    stamp = {"cache_key": key, "graded_at": history.now(), **({"previous": previous} if previous else {})}
+    result = replace(result, provenance={**result.provenance, **stamp})
+    gradescope.write(result, folder)
+    return result
+
+
 def missing_result(spec: AssignmentSpec, name: str, reason: Text, lang: str = "en") -> AssignmentResult:
-    """A student with nothing gradable: every check at 0 with the reason. Unlike a harness failure this is graded,
-    because the omission is the student's."""
+    """A student with nothing gradable: every check at 0 with the reason, status `missing`, neither an earned zero
+    nor a harness failure."""
     output = say("submission.missing", reason=reason).render(lang)
     tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, output, spec_checks(spec, lang)).tests)
-    return AssignmentResult(spec.id, name, SubmissionStatus.GRADED, tests, 0.0, output, {"missing": True})
+    return AssignmentResult(spec.id, name, SubmissionStatus.MISSING, tests, 0.0, output)
+
+
+def missing_key(spec: AssignmentSpec, reason: Text) -> str:
+    """The key of an absence is its reason, so the same absence is not archived again on every rerun."""
+    return "missing:" + _digest([_spec_digest(spec), reason.render("en")])
 
 
 def outputs_digest(results: Sequence[AssignmentResult], settings: Sequence[str]) -> str:

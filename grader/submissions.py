@@ -44,11 +44,13 @@ class Missing:
 
 @dataclass(frozen=True)
 class Roster:
-    """A class folder: `layout` is "gradescope", "github-classroom" or "folders"; names are unique across both lists."""
+    """A class folder: `layout` is "gradescope", "github-classroom" or "folders"; names are unique across both lists.
+    `unrecognised`: what the folder holds that is nobody's submission (a stray `roster.csv`), for the session to say."""
 
     layout: str
     submissions: tuple[Submission, ...]
     missing: tuple[Missing, ...]
+    unrecognised: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> 
         found = [place / name for name in accepted.names if (place / name).is_file() or (place / name).is_symlink()]
         if found:
             return _all_checked(found, folder, root)
-    files = [path.relative_to(folder) for path in _walk(folder)]
+    files = [path.relative_to(folder) for path in _walk(folder) if not path.name.startswith(".")]
     located = []
     for name in accepted.names:
         matches = [path for path in files if path.name == name]
@@ -206,8 +208,19 @@ def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> 
         return _all_checked(located, folder, root)
     code = [str(path) for path in files if path.suffix in accepted.suffixes]
     kinds = " or ".join(f"*{suffix}" for suffix in accepted.suffixes)
-    found = say("submission.found_only", files=", ".join(code[:5])) if code else say("submission.no_code", kinds=kinds)
+    if code:
+        found = say("submission.found_only", files=listing(code))
+    elif files:
+        found = say("submission.holds_only", kinds=kinds, files=listing([str(path) for path in files]))
+    else:
+        found = say("submission.empty")
     return say("submission.none", accepted=accepted.listed, folder=folder.name, found=found)
+
+
+def listing(names: list[str], shown: int = 5) -> str | Text:
+    """The first few names, and how many more: what a folder held, in one line."""
+    listed = ", ".join(names[:shown])
+    return listed if len(names) <= shown else say("submission.more", listed=listed, count=len(names) - shown)
 
 
 def _all_checked(paths: list[Path], folder: Path, root: Path) -> list[Path] | Text:
@@ -295,18 +308,22 @@ def discover(folder: Path, accepted: Accepted) -> Roster:
     found: list[Submission | Missing]
     if (folder / GRADESCOPE_METADATA).is_file():
         layout, found = "gradescope", _gradescope(folder, root, accepted)
+        used = {GRADESCOPE_METADATA, *(p.name for p in folders if _GRADESCOPE_FOLDER.fullmatch(p.name))}
     elif (prefix := _classroom_prefix(folders, bool(files), root)) is not None:
         layout = "github-classroom"
         found = [_student(safe_name(p.name[len(prefix) :]), p, accepted, root) for p in folders]
+        used = {p.name for p in folders}
     else:
         layout = "folders"
         found = [_student(safe_name(p.name), p, accepted, root) for p in folders]
         found += _loose_files(files, accepted, root)
+        used = {p.name for p in (*folders, *files)}
     if not found:
         raise SubmissionError(
             f"{folder}: no submissions found; accepted layouts: {ACCEPTED_LAYOUTS.format(entry=accepted.listed)}"
         )
-    return _roster(layout, found)
+    unrecognised = tuple(p.name + ("/" if p.is_dir() else "") for p in entries if p.name not in used)
+    return _roster(layout, found, unrecognised)
 
 
 def _loose_files(files: list[Path], accepted: Accepted, root: Path) -> list[Submission | Missing]:
@@ -321,7 +338,7 @@ def _loose_files(files: list[Path], accepted: Accepted, root: Path) -> list[Subm
     return found
 
 
-def _roster(layout: str, found: list[Submission | Missing]) -> Roster:
+def _roster(layout: str, found: list[Submission | Missing], unrecognised: tuple[str, ...]) -> Roster:
     """Names made unique across submissions and missing students alike: each gets its own results folder."""
     placeholders = [item if isinstance(item, Submission) else Submission(item.name, Path()) for item in found]
     named = unique_names(placeholders)
@@ -329,4 +346,4 @@ def _roster(layout: str, found: list[Submission | Missing]) -> Roster:
     missing = tuple(
         Missing(n.name, item.reason) for n, item in zip(named, found, strict=True) if isinstance(item, Missing)
     )
-    return Roster(layout, submissions, missing)
+    return Roster(layout, submissions, missing, unrecognised)

@@ -12,16 +12,18 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from grader.cli import main
-from grader.results import gradescope
+from grader.results import SubmissionStatus, gradescope
 
 from .conftest import ROOT
 
-SOLUTIONS = ROOT / "solutions" / "01_tf_quickstart"
+A1 = "01_tf_quickstart"
+SOLUTIONS = ROOT / "solutions" / A1
 SMOKE = ["--profile", "smoke", "--dataset", "fashion-mnist"]
 
 
@@ -34,16 +36,19 @@ def _class(root: Path, students: dict[str, Path]) -> Path:
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory: pytest.TempPathFactory, fashion: object) -> Path:
-    """Two students and one folder with nothing to grade, graded once with every output asked for."""
+    """Two students, one whose folder holds only a PDF, and a stray file, graded once with every output asked for.
+    Returns the assignment's output folder."""
     root = tmp_path_factory.mktemp("class")
     folder = _class(
         root / "class", {"ana": SOLUTIONS / "submission.py", "ben": SOLUTIONS / "examples" / "no_dropout.py"}
     )
     (folder / "cho").mkdir()
+    (folder / "cho" / "homework2.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "roster.csv").write_text("ana,ben,cho\n", encoding="utf-8")
     out = root / "out"
-    args = ["grade", "01_tf_quickstart", str(folder), "--out", str(out), *SMOKE, "--jobs", "2"]
+    args = ["grade", A1, str(folder), "--out", str(out), *SMOKE, "--jobs", "2"]
     assert main([*args, "--format", "prairielearn", "--lang", "ko"]) == 0
-    return out
+    return out / A1
 
 
 def test_every_output_is_written(graded_class: Path) -> None:
@@ -53,43 +58,81 @@ def test_every_output_is_written(graded_class: Path) -> None:
         ]  # fmt: skip
     rows = list(csv.DictReader((graded_class / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["student"], r["total"], r["status"]) for r in rows] == [
-        ("ana", "10", "graded"), ("ben", "8", "graded"), ("cho", "0", "graded")
+        ("ana", "10", "graded"), ("ben", "8", "graded"), ("cho", "", "missing")
     ]  # fmt: skip
+    assert "homework2.pdf" in rows[2]["note"]
     feedback = (graded_class / "ben" / "feedback.md").read_text(encoding="utf-8")
     assert "지금까지 공개된 점수: 5 / 7점 (마감 후 공개되는 검사 3점은 별도)" in feedback
     assert "(기준" not in feedback  # the accuracy and its threshold are shown after the due date, not before
     assert json.loads((graded_class / "ana" / "prairielearn.json").read_text(encoding="utf-8"))["score"] == 1.0
-    missing = gradescope.read(graded_class / "cho" / "results.json").output
-    assert "채점할 제출물이 없습니다: cho/ 에 submission.py or submission.ipynb 이(가) 없습니다" in missing
-    assert (graded_class / "junit.xml").is_file()
-    assert "data:image/png;base64," in (graded_class / "report.html").read_text(encoding="utf-8")
+    missing = gradescope.read(graded_class / "cho" / "results.json")
+    assert missing.status is SubmissionStatus.MISSING
+    assert "채점할 제출물이 없습니다: cho/ 에 submission.py or submission.ipynb 이(가) 없습니다" in missing.output
+    assert "homework2.pdf" in missing.output
+    assert "미제출" in (graded_class / "cho" / "feedback.md").read_text(encoding="utf-8")
+    suite = ET.parse(graded_class / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and [c.get("name") for c in suite.iter("testcase") if c.get("classname") == "cho"] == [
+        "submission"
+    ]
+    report = (graded_class / "report.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in report and '<html lang="ko">' in report
+    assert "점수 분포" in report and "roster.csv" in report and "homework2.pdf" in report
 
 
 def test_a_rerun_with_nothing_changed_grades_nothing_and_rewrites_nothing(
     graded_class: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = graded_class.parent / "class"
+    folder = graded_class.parent.parent / "class"
     before = {p: p.stat().st_mtime_ns for p in graded_class.rglob("*") if p.is_file() and p.parent.name != "cho"}
     capsys.readouterr()
-    args = ["grade", "01_tf_quickstart", str(folder), "--out", str(graded_class), *SMOKE, "--jobs", "2"]
+    args = ["grade", A1, str(folder), "--out", str(graded_class.parent), *SMOKE, "--jobs", "2"]
     assert main([*args, "--format", "prairielearn", "--lang", "ko"]) == 0
-    assert capsys.readouterr().out.count("(cached)") == 2
+    printed = capsys.readouterr().out
+    assert printed.count("(cached)") == 2
+    assert "class/roster.csv" in printed  # the stray file is named, not silently ignored
+    assert "2 graded, 1 missing (no submission), 0 not graded" in printed
     assert {p: p.stat().st_mtime_ns for p in before} == before
+    assert not (graded_class / "cho" / "history").exists()  # the same absence is not archived again
 
 
 def test_reveal_after_the_due_date_shows_every_check_without_regrading(
     graded_class: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    shutil.copytree(graded_class, out)
-    args = ["grade", "01_tf_quickstart", str(graded_class.parent / "class"), "--out", str(out), *SMOKE, "--jobs", "2"]
+    shutil.copytree(graded_class, out / A1)
+    args = ["grade", A1, str(graded_class.parent.parent / "class"), "--out", str(out), *SMOKE, "--jobs", "2"]
     capsys.readouterr()
     assert main([*args, "--format", "prairielearn", "--lang", "ko", "--reveal"]) == 0
     assert capsys.readouterr().out.count("(cached)") == 2
-    feedback = (out / "ben" / "feedback.md").read_text(encoding="utf-8")
+    feedback = (out / A1 / "ben" / "feedback.md").read_text(encoding="utf-8")
     assert "총점: 8 / 10점" in feedback and "(기준 0." in feedback
-    tests = json.loads((out / "ben" / "prairielearn.json").read_text(encoding="utf-8"))["tests"]
+    tests = json.loads((out / A1 / "ben" / "prairielearn.json").read_text(encoding="utf-8"))["tests"]
     assert [t["description"] for t in tests][-1] == "check id: accuracy"
+
+
+def test_a_regrade_keeps_the_earlier_result_and_other_assignments_and_drops_stale_formats(
+    graded_class: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(graded_class, out / A1)
+    folder = tmp_path / "class"
+    shutil.copytree(graded_class.parent.parent / "class", folder)
+    shutil.copyfile(SOLUTIONS / "submission.py", folder / "ben" / "submission.py")  # ben fixes his dropout
+    earlier = (out / A1 / "ben" / "results.json").read_bytes()
+    assert main(["grade", A1, str(folder), "--out", str(out), *SMOKE, "--jobs", "2", "--lang", "ko"]) == 0
+    kept = list((out / A1 / "ben" / "history").iterdir())
+    assert [p.read_bytes() for p in kept] == [earlier]
+    assert gradescope.read(out / A1 / "ben" / "results.json").provenance["previous"]["score"] == 8
+    rows = {r["student"]: r for r in csv.DictReader((out / A1 / "gradebook.csv").read_text("utf-8-sig").splitlines())}
+    assert (rows["ben"]["total"], rows["ben"]["previous"], rows["ben"]["change"]) == ("10", "8", "+2")
+    assert (rows["ana"]["previous"], rows["ana"]["change"]) == ("", "")
+    assert not list(out.glob(f"{A1}/*/prairielearn.json"))  # not asked this time: not left stale
+    # A second assignment into the same --out keeps the first one's outputs.
+    other = tmp_path / "class2"
+    (other / "dan").mkdir(parents=True)
+    assert main(["grade", "02_torch_loop", str(other), "--out", str(out), *SMOKE]) == 0
+    assert gradescope.read(out / "02_torch_loop" / "dan" / "results.json").status is SubmissionStatus.MISSING
+    assert (out / A1 / "gradebook.csv").is_file() and (out / A1 / "ana" / "results.json").is_file()
 
 
 def _results(out: Path) -> list[Path]:
@@ -100,7 +143,8 @@ def test_a_session_killed_midway_resumes_with_nothing_lost(tmp_path: Path, fashi
     reference = SOLUTIONS / "submission.py"
     folder = _class(tmp_path / "class", {f"s{i}": reference for i in range(4)})
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader", "grade", "01_tf_quickstart", str(folder), "--out", str(out), *SMOKE]
+    command = [sys.executable, "-m", "grader", "grade", A1, str(folder), "--out", str(out), *SMOKE]
+    out = out / A1
     session = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 240
     while len(_results(out)) < 1 and time.monotonic() < deadline and session.poll() is None:

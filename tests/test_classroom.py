@@ -106,8 +106,10 @@ def test_gradescope_export(tmp_path: Path) -> None:
     write(export / "submission_104" / ENTRY)
     write(export / "submission_105" / "notebook.py")  # nothing named submission.py
     # submission_106 is listed but its folder is not in the export
+    write(export / "hana.ipynb", "{}")  # a stray file beside the export's folders
     roster = discover(export, ACCEPTED)
     assert roster.layout == "gradescope"
+    assert roster.unrecognised == ("hana.ipynb",)
     assert names(roster.submissions) == {
         "20231234": (export / "submission_101" / ENTRY).resolve(),
         "bob.lee": (export / "submission_102" / ENTRY).resolve(),
@@ -148,6 +150,7 @@ def test_github_classroom_clones(tmp_path: Path) -> None:
     write(tmp_path / "grades.csv", "name,score\n")  # a roster export beside the clones is not a student
     roster = discover(tmp_path, ACCEPTED)
     assert roster.layout == "github-classroom"
+    assert roster.unrecognised == ("grades.csv",)
     assert names(roster.submissions) == {
         "alice": (tmp_path / "mnist-hw1-alice" / skeleton).resolve(),
         "bob-smith": (tmp_path / "mnist-hw1-bob-smith" / ENTRY).resolve(),
@@ -200,8 +203,24 @@ def test_plain_folders_and_loose_files(tmp_path: Path) -> None:
         "alice": (tmp_path / "alice" / ENTRY).resolve(),
         "bob": (tmp_path / "bob.py").resolve(),
     }
-    reason = "no submission.py or submission.ipynb in carol/ (it holds no *.py or *.ipynb file)"
+    reason = "no submission.py or submission.ipynb in carol/ (it holds no *.py or *.ipynb file, only: notes.txt)"
     assert [(m.name, m.reason.render()) for m in roster.missing] == [("carol", reason)]
+
+
+def test_what_a_folder_without_a_submission_held_is_named(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "dots" / ".DS_Store", "")
+    for index in range(7):
+        write(tmp_path / "many" / f"page{index}.pdf", "")
+    write(tmp_path / "ana" / ENTRY)
+    write(tmp_path / "roster.csv", "ana\n")
+    roster = discover(tmp_path, ACCEPTED)
+    reasons = {m.name: m.reason.render() for m in roster.missing}
+    assert reasons["empty"].endswith("(the folder is empty)") and reasons["dots"].endswith("(the folder is empty)")
+    assert "only: page0.pdf, page1.pdf, page2.pdf, page3.pdf, page4.pdf and 2 more" in reasons["many"]
+    many = next(m for m in roster.missing if m.name == "many")
+    assert "page0.pdf, page1.pdf, page2.pdf, page3.pdf, page4.pdf 외 2개" in many.reason.render("ko")
+    assert roster.unrecognised == ("roster.csv",)
 
 
 @pytest.mark.parametrize(
@@ -423,7 +442,7 @@ def test_run_classroom_without_the_entry_file_scores_zero(tmp_path: Path) -> Non
     assert code == 0
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 0
-    assert results["extra_data"]["status"] == "graded"
+    assert results["extra_data"]["status"] == "missing"
     assert "no submission.py or submission.ipynb in repo/ (found only: notebook.py)" in results["tests"][0]["output"]
     assert "Points 0/10" in stream.getvalue()
 

@@ -23,7 +23,7 @@ def test_grading_a_skeleton_works_even_though_the_student_scores_nothing(tmp_pat
     options = ["--dataset", "fashion-mnist", "--profile", "smoke", "--out", str(out)]
     code = main(["grade", "01_tf_quickstart", str(SKELETON), *options])
     assert code == 0
-    result = json.loads((out / "01_tf_quickstart" / "results.json").read_text(encoding="utf-8"))
+    result = json.loads((out / "01_tf_quickstart" / "01_tf_quickstart" / "results.json").read_text(encoding="utf-8"))
     assert result["score"] == 0
     assert "NotImplementedError: TODO: load_data" in result["tests"][0]["output"]
     assert result["extra_data"]["status"] == "graded"
@@ -55,7 +55,7 @@ def test_missing_dataset_still_writes_a_result_per_submission(
     )
     assert code == 1
     for name in ("alice", "01_tf_quickstart"):
-        result = json.loads((out / name / "results.json").read_text(encoding="utf-8"))
+        result = json.loads((out / "01_tf_quickstart" / name / "results.json").read_text(encoding="utf-8"))
         assert result["extra_data"]["status"] == "not_graded"
         assert "not a score you earned" in result["output"]
     assert "grader data fetch fashion-mnist" in capsys.readouterr().err

@@ -38,7 +38,7 @@ def test_a_class_graded_two_at_a_time_in_containers(tmp_path: Path, capsys: pyte
     args = ["grade", "02_torch_loop", str(tmp_path / "class"), "--out", str(out), "--backend", "docker-cpu"]
     args += ["--jobs", "2", "--profile", "smoke", "--dataset", "fashion-mnist"]
     assert main(args) == 0
-    ana, ben = (gradescope.read(out / name / "results.json") for name in ("ana", "ben"))
+    ana, ben = (gradescope.read(out / "02_torch_loop" / name / "results.json") for name in ("ana", "ben"))
     assert (ana.score, ben.score) == (10, 7)
     for result in (ana, ben):
         assert result.provenance["threads"] == 1

@@ -29,7 +29,7 @@ def test_grading_without_an_engine_is_not_graded_with_the_fix(tmp_path: Path, mo
     submission = ROOT / "solutions" / "01_tf_quickstart" / "submission.py"
     args = ["--backend", "docker-cpu", "--dataset", "fashion-mnist", "--profile", "smoke", "--out", str(out)]
     assert main(["grade", "01_tf_quickstart", str(submission), *args]) == 1
-    result = json.loads((out / "01_tf_quickstart" / "results.json").read_text(encoding="utf-8"))
+    result = json.loads((out / "01_tf_quickstart" / "01_tf_quickstart" / "results.json").read_text(encoding="utf-8"))
     assert result["extra_data"]["status"] == "not_graded"
     assert "dockerd" in result["output"]
     assert "not a score you earned" in result["output"]

@@ -124,11 +124,11 @@ def test_a_folder_with_both_files_grades_the_one_the_student_edited(tmp_path: Pa
     write_notebook(both / "submission.ipynb", _source(assignment, "reference"))
     out = tmp_path / "out"
     assert main(["grade", assignment, str(tmp_path / "class"), "--out", str(out), *SMOKE, "--jobs", "2"]) == 0
-    mina = gradescope.read(out / "mina" / "results.json")
+    mina = gradescope.read(out / assignment / "mina" / "results.json")
     assert mina.score == 10
     assert "Graded file: submission.ipynb." in mina.output
     assert "also holds submission.py, unchanged from the assignment's skeleton" in mina.output
-    jun = gradescope.read(out / "jun" / "results.json")
+    jun = gradescope.read(out / assignment / "jun" / "results.json")
     assert "Graded file: submission.py." in jun.output
     assert "also holds submission.ipynb; submission.py was graded" in jun.output
     assert jun.score < 10
@@ -155,9 +155,9 @@ def test_class_layouts_of_notebooks(tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["grade", assignment, str(export), str(clones), str(loose), "--out", str(out), *SMOKE, "--jobs", "2"]
     assert main(args) == 0
-    scores = {p.parent.name: gradescope.read(p).score for p in out.glob("*/results.json")}
+    scores = {p.parent.name: gradescope.read(p).score for p in out.glob(f"{assignment}/*/results.json")}
     assert scores == {"2024001": 10, "2024002": 7, "dana": 10, "eli": 7, "fay": 10}
-    assert "Graded file: fay.ipynb." in gradescope.read(out / "fay" / "results.json").output
+    assert "Graded file: fay.ipynb." in gradescope.read(out / assignment / "fay" / "results.json").output
 
 
 def test_grader_check_takes_a_notebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,8 @@ from markdown_it import MarkdownIt
 from matplotlib.image import imread
 
 from grader.grading import not_graded
-from grader.reports import write_class_outputs
+from grader.messages import say
+from grader.reports import ClassSummary, write_class_outputs
 from grader.reports._common import not_graded_reason
 from grader.reports.feedback import render_feedback, write_feedback
 from grader.reports.gradebook import write_gradebook
@@ -30,6 +31,8 @@ from grader.results import AssignmentResult, Status, SubmissionStatus, gradescop
 
 # Aliased: a module-level name starting with `Test` would be collected by pytest (and warn, which is an error here).
 from grader.results import TestResult as CheckResult
+from grader.session import missing_result
+from grader.spec import load_spec
 
 A1 = "01_tf_quickstart"
 CHECKS = [("runs", "Runs without errors", 1.0, "visible"), ("compile", "Optimizer and loss", 1.0, "visible")]
@@ -116,10 +119,10 @@ def test_gradebook_rows(tmp_path: Path, results: list[AssignmentResult]) -> None
     path = write_gradebook(results, tmp_path / "gradebook.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read Korean names as UTF-8
     assert read_csv(path) == [
-        ["student", "assignment", "runs", "compile", "accuracy", "total", "max", "status", "time_s"],
-        ["alice", A1, "1", "1", "3", "5", "5", "graded", "12.346"],
-        ["bob", A1, "1", "0", "0", "1", "5", "graded", "12.346"],
-        ["carol", A1, "", "", "", "", "5", "not_graded", "0.000"],  # never 0 points
+        ["student", "assignment", "runs", "compile", "accuracy", "total", "max", "status", "time_s", "note"],
+        ["alice", A1, "1", "1", "3", "5", "5", "graded", "12.346", ""],
+        ["bob", A1, "1", "0", "0", "1", "5", "graded", "12.346", ""],
+        ["carol", A1, "", "", "", "", "5", "not_graded", "0.000", REASON.splitlines()[0]],  # never 0 points
     ]
 
 
@@ -132,7 +135,7 @@ def test_gradebook_neutralises_formulas_and_keeps_odd_names(tmp_path: Path, alic
 
 def test_gradebook_empty(tmp_path: Path) -> None:
     rows = read_csv(write_gradebook([], tmp_path / "g.csv"))
-    assert rows == [["student", "assignment", "total", "max", "status", "time_s"]]
+    assert rows == [["student", "assignment", "total", "max", "status", "time_s", "note"]]
 
 
 # --- junit.xml -------------------------------------------------------------------------------------------------------
@@ -354,7 +357,9 @@ def test_report_only_not_graded(carol: AssignmentResult) -> None:
 
 
 def test_write_class_outputs(tmp_path: Path, results: list[AssignmentResult]) -> None:
-    written = write_class_outputs(results, tmp_path, lang="ko", formats=["gradescope", "prairielearn"], title="T")
+    written = write_class_outputs(
+        results, tmp_path, lang="ko", formats=["gradescope", "prairielearn"], summary=ClassSummary("T")
+    )
     expected = [
         f"{student}/{name}"
         for student in ("alice", "bob", "carol")
@@ -376,7 +381,7 @@ def test_write_class_outputs(tmp_path: Path, results: list[AssignmentResult]) ->
 
 
 def test_write_class_outputs_only_defaults(tmp_path: Path, alice: AssignmentResult) -> None:
-    written = write_class_outputs([alice], tmp_path, lang="en", formats=[], title="T")
+    written = write_class_outputs([alice], tmp_path, lang="en", formats=[], summary=ClassSummary("T"))
     assert [p.name for p in written] == ["feedback.md", "gradebook.csv", "junit.xml", "report.html"]
 
 
@@ -384,18 +389,81 @@ def test_write_class_outputs_only_defaults(tmp_path: Path, alice: AssignmentResu
 def test_write_class_outputs_refuses_unsafe_names(tmp_path: Path, alice: AssignmentResult, name: str) -> None:
     bad = AssignmentResult(**{**alice.__dict__, "submission": name})
     with pytest.raises(ValueError, match="not usable as a folder name"):
-        write_class_outputs([alice, bad], tmp_path / "out", lang="en", formats=["gradescope"], title="T")
+        write_class_outputs(
+            [alice, bad], tmp_path / "out", lang="en", formats=["gradescope"], summary=ClassSummary("T")
+        )
     assert not (tmp_path / "out").exists()  # checked before anything is written
 
 
 def test_write_class_outputs_refuses_bad_options(tmp_path: Path, alice: AssignmentResult) -> None:
     with pytest.raises(ValueError, match=r"canvas.*gradescope, prairielearn"):
-        write_class_outputs([alice], tmp_path, lang="en", formats=["canvas"], title="T")
+        write_class_outputs([alice], tmp_path, lang="en", formats=["canvas"], summary=ClassSummary("T"))
     with pytest.raises(ValueError, match="choose one of: en, ko"):
-        write_class_outputs([alice], tmp_path, lang="de", formats=[], title="T")
+        write_class_outputs([alice], tmp_path, lang="de", formats=[], summary=ClassSummary("T"))
     with pytest.raises(ValueError, match="share one folder"):
-        write_class_outputs([alice, alice], tmp_path, lang="en", formats=[], title="T")
+        write_class_outputs([alice, alice], tmp_path, lang="en", formats=[], summary=ClassSummary("T"))
     assert list(tmp_path.iterdir()) == []
+
+
+# --- missing submissions, regrades, the session's own figures --------------------------------------------------------
+
+
+@pytest.fixture
+def frank() -> AssignmentResult:
+    reason = say("submission.none", accepted="submission.py", folder="frank", found="only: homework2.pdf")
+    return missing_result(load_spec(A1), "frank", reason)
+
+
+def test_missing_is_neither_a_zero_nor_a_harness_failure_in_every_output(
+    tmp_path: Path, alice: AssignmentResult, bob: AssignmentResult, frank: AssignmentResult
+) -> None:
+    assert frank.status is SubmissionStatus.MISSING
+    rows = read_csv(write_gradebook([alice, bob, frank], tmp_path / "gradebook.csv"))
+    frank_row = dict(zip(rows[0], rows[3], strict=True))
+    assert [frank_row[k] for k in ("runs", "total", "status")] == ["", "", "missing"]
+    assert "homework2.pdf" in frank_row["note"]
+    suite = ET.parse(write_junit([alice, frank], tmp_path / "junit.xml", wall_s=3.25)).getroot()[0]
+    cases = [(c.get("classname"), c.get("name")) for c in suite.iter("testcase") if c.get("classname") == "frank"]
+    assert cases == [("frank", "submission")]
+    assert suite.find("testcase[@classname='frank']/failure").get("type") == "missing"
+    assert suite.get("time") == "3.250"  # the session's wall time, not the sum of overlapping submissions
+    html_text = render_report([alice, bob, frank], "T")
+    # Means are over the graded two only: (100% + 20%) / 2; frank is listed apart.
+    assert "60.0%" in html_text and "Missing submissions" in html_text and "homework2.pdf" in html_text
+    assert "frank" not in html_text.split("<h2>Failures</h2>")[1].split("<h2>Missing")[0]
+    feedback = render_feedback(frank, "en")
+    assert "missing — no submission was found" in feedback and "homework2.pdf" in feedback
+    assert to_prairielearn(frank)["score"] == 0.0 and to_prairielearn(frank)["tests"] == []
+
+
+def test_report_in_korean(results: list[AssignmentResult]) -> None:
+    page = render_report(results, "T", "ko", unrecognised=["class/roster.csv"])
+    assert '<html lang="ko">' in page
+    for words in ("점수 분포", "검사 항목별 통과율", "실패한 검사", "채점되지 않음", "class/roster.csv", "학생"):
+        assert words in page
+    assert "Score distribution" not in page
+
+
+def test_gradebook_shows_what_a_regrade_changed(tmp_path: Path, alice: AssignmentResult, bob: AssignmentResult) -> None:
+    earlier = {"status": "graded", "score": 5.0, "max_score": 5.0, "graded_at": "2026-11-01T00:00:00Z"}
+    regraded = replace(bob, provenance={"previous": earlier})
+    was_missing = replace(alice, provenance={"previous": {"status": "missing", "score": 0.0}})
+    rows = read_csv(write_gradebook([regraded, was_missing], tmp_path / "g.csv"))
+    assert rows[0][-2:] == ["previous", "change"]
+    assert [row[-2:] for row in rows[1:]] == [["missing", ""], ["5", "-4"]]
+    assert "previous" not in read_csv(write_gradebook([alice], tmp_path / "h.csv"))[0]
+
+
+def test_a_format_not_asked_again_is_removed_and_one_submission_gets_no_class_outputs(
+    tmp_path: Path, alice: AssignmentResult
+) -> None:
+    write_class_outputs([alice], tmp_path, lang="en", formats=["prairielearn"], summary=ClassSummary("T"))
+    assert (tmp_path / "alice" / "prairielearn.json").is_file()
+    single = ClassSummary("T", is_class=False)
+    written = write_class_outputs([alice], tmp_path / "one", lang="en", formats=["gradescope"], summary=single)
+    assert [p.relative_to(tmp_path / "one").as_posix() for p in written] == ["alice/results.json", "alice/feedback.md"]
+    write_class_outputs([alice], tmp_path, lang="en", formats=["gradescope"], summary=ClassSummary("T"))
+    assert not (tmp_path / "alice" / "prairielearn.json").exists()
 
 
 # --- in a real browser -----------------------------------------------------------------------------------------------

@@ -16,6 +16,12 @@ define(
             "채점되지 않음 — 채점 시스템의 문제이며 여러분의 점수가 아닙니다. 담당 교수자가 다시 채점할 것입니다",
         ),
         "feedback.not_graded_short": ("not graded", "채점되지 않음"),
+        "feedback.missing": (
+            "missing — no submission was found to grade, so no check could run",
+            "미제출 — 채점할 제출물을 찾지 못해 어떤 검사도 실행하지 못했습니다",
+        ),
+        "feedback.missing_reason": ("What was found", "찾은 내용"),
+        "feedback.missing_short": ("not run (missing)", "실행하지 않음 (미제출)"),
         "feedback.reason": ("Why it could not be graded", "채점하지 못한 이유"),
         "feedback.accuracy": (
             "Accuracy on held-out images: {accuracy:.4f} (threshold {threshold:.2f})",

@@ -59,7 +59,16 @@ define(
             "{folder}/ 에 {accepted} 이(가) 없습니다 ({found})",
         ),
         "submission.found_only": ("found only: {files}", "찾은 파일: {files}"),
-        "submission.no_code": ("it holds no {kinds} file", "{kinds} 파일이 하나도 없습니다"),
+        "submission.holds_only": (
+            "it holds no {kinds} file, only: {files}",
+            "{kinds} 파일은 없고 다음만 있습니다: {files}",
+        ),
+        "submission.empty": ("the folder is empty", "폴더가 비어 있습니다"),
+        "submission.more": ("{listed} and {count} more", "{listed} 외 {count}개"),
+        "submission.unrecognised": (
+            "Left out, not recognised as anyone's submission: {files}",
+            "누구의 제출물로도 인식되지 않아 제외한 항목: {files}",
+        ),
         "submission.several": (
             "several {name} files in {folder}/ ({listed}): keep one, at {where}",
             "{folder}/ 에 {name} 파일이 여러 개 있습니다 ({listed}). {where} 에 하나만 남기세요",

@@ -1,16 +1,19 @@
-"""Class-level outputs of a grading session, written into one folder:
+"""Class-level outputs of a grading session, written into one assignment's folder:
 
     OUT/<student>/results.json        Gradescope (when "gradescope" is in formats)
-    OUT/<student>/prairielearn.json   PrairieLearn's results.json format (when "prairielearn" is in formats)
+    OUT/<student>/prairielearn.json   PrairieLearn's results.json format (when "prairielearn" is in formats; an
+                                      earlier one is removed when it is not, so nothing stale sits beside the rest)
     OUT/<student>/feedback.md         always, in the chosen language
-    OUT/gradebook.csv, OUT/junit.xml, OUT/report.html   always
+    OUT/gradebook.csv, OUT/junit.xml, OUT/report.html   for a class (`ClassSummary.is_class`)
 
-A not-graded submission is shown as "not graded" in every one of them, never as 0 points.
+A not-graded submission is shown as "not graded" in every one of them, never as 0 points; a missing one as "missing",
+apart from the graded ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.reports import feedback, gradebook, html_report, junit, prairielearn
@@ -26,6 +29,7 @@ PRAIRIELEARN_FILENAME = "prairielearn.json"
 
 __all__ = [
     "FORMATS",
+    "ClassSummary",
     "render_feedback",
     "to_prairielearn",
     "write_class_outputs",
@@ -36,13 +40,25 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class ClassSummary:
+    """What the class outputs say besides the results: the title, the session's wall time (JUnit's suite time), the
+    class folders' entries that were nobody's submission, and whether there is a class at all (one submission gets
+    its own files only)."""
+
+    title: str
+    wall_s: float | None = None
+    unrecognised: tuple[str, ...] = ()
+    is_class: bool = True
+
+
 def write_class_outputs(
     results: Sequence[AssignmentResult],
     out: Path,
     *,
     lang: str,
     formats: Sequence[str],
-    title: str,
+    summary: ClassSummary,
     reveal: bool = False,
 ) -> list[Path]:
     """Write every output for `results` into `out`; returns the paths written, students first (sorted). What students
@@ -62,10 +78,13 @@ def write_class_outputs(
             written.append(gradescope.write(result, folder))
         if "prairielearn" in formats:
             written.append(prairielearn.write(result, folder, PRAIRIELEARN_FILENAME, lang, reveal))
+        else:
+            (folder / PRAIRIELEARN_FILENAME).unlink(missing_ok=True)
         written.append(write_feedback(result, folder, lang, reveal))
-    written.append(write_gradebook(results, out / gradebook.FILENAME))
-    written.append(write_junit(results, out / junit.FILENAME))
-    written.append(write_report(results, out / html_report.FILENAME, title))
+    if summary.is_class:
+        written.append(write_gradebook(results, out / gradebook.FILENAME))
+        written.append(write_junit(results, out / junit.FILENAME, summary.wall_s))
+        written.append(write_report(results, out / html_report.FILENAME, summary.title, lang, summary.unrecognised))
     return written
 
 

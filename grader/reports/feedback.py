@@ -38,6 +38,11 @@ def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -
         lines += ["", f"## {text('checks')}", ""]
         lines += [f"- {test.name}: {text('not_graded_short')}" for test in result.tests]
         return "\n".join(lines) + "\n"
+    if result.status is SubmissionStatus.MISSING:
+        lines += [f"- **{text('missing')}**", "", f"## {text('missing_reason')}", "", fenced(result.output)]
+        lines += ["", f"## {text('checks')}", ""]
+        lines += [f"- {test.name}: {text('missing_short')}" for test in result.tests]
+        return "\n".join(lines) + "\n"
     visible, withheld = split(result.tests, reveal)
     if withheld:
         score, top = sum(t.score for t in visible), sum(t.max_score for t in visible)

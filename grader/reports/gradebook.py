@@ -1,7 +1,9 @@
 """The class gradebook as CSV: one row per submission, one column per check, for a spreadsheet or an LMS import.
 
 A not-graded submission has empty point cells (never 0) and `not_graded` in its status column, so nobody enters a
-harness failure as a zero the student earned.
+harness failure as a zero the student earned; a missing one has empty cells and `missing`. `note` says why in one
+line. When a result replaced an earlier one (a regrade), `previous` and `change` show the earlier total and the
+difference (the earlier file is in `<student>/history/`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.reports._common import atomic_write_text, points
+from grader.reports._common import atomic_write_text, first_line, not_graded_reason, points
 from grader.results import AssignmentResult, SubmissionStatus
 
 FILENAME = "gradebook.csv"
@@ -29,22 +31,43 @@ def check_columns(results: Sequence[AssignmentResult]) -> list[str]:
 def rows(results: Sequence[AssignmentResult]) -> list[list[str]]:
     """Header then one row per submission, sorted by student (then assignment) so reruns diff cleanly."""
     checks = check_columns(results)
-    table = [["student", "assignment", *checks, "total", "max", "status", "time_s"]]
+    regraded = any(result.provenance.get("previous") for result in results)
+    table = [["student", "assignment", *checks, "total", "max", "status", "time_s", "note"]]
+    table[0] += ["previous", "change"] if regraded else []
     for result in sorted(results, key=lambda r: (r.submission, r.assignment)):
         graded = result.status is SubmissionStatus.GRADED
         earned = {test.check_id: points(test.score) for test in result.tests} if graded else {}
-        table.append(
-            [
-                _text_cell(result.submission),
-                _text_cell(result.assignment),
-                *(earned.get(check, "") for check in checks),
-                points(result.score) if graded else "",
-                points(result.max_score),
-                result.status.value,
-                f"{result.execution_time:.3f}",
-            ]
-        )
+        row = [
+            _text_cell(result.submission),
+            _text_cell(result.assignment),
+            *(earned.get(check, "") for check in checks),
+            points(result.score) if graded else "",
+            points(result.max_score),
+            result.status.value,
+            f"{result.execution_time:.3f}",
+            _text_cell(_note(result)),
+        ]
+        table.append(row + (_change(result) if regraded else []))
     return table
+
+
+def _note(result: AssignmentResult) -> str:
+    if result.status is SubmissionStatus.NOT_GRADED:
+        return first_line(not_graded_reason(result))
+    return first_line(result.output) if result.status is SubmissionStatus.MISSING else ""
+
+
+def _change(result: AssignmentResult) -> list[str]:
+    """The earlier total (or its status when it had none) and the difference when both were graded."""
+    previous = result.provenance.get("previous") or {}
+    if not previous:
+        return ["", ""]
+    earlier_graded = previous.get("status") == SubmissionStatus.GRADED.value and "score" in previous
+    shown = points(float(previous["score"])) if earlier_graded else str(previous.get("status", "unreadable"))
+    if not (earlier_graded and result.status is SubmissionStatus.GRADED):
+        return [shown, ""]
+    delta = round(result.score - float(previous["score"]), 6)
+    return [shown, ("+" if delta > 0 else "") + points(delta)]
 
 
 def write_gradebook(results: Sequence[AssignmentResult], path: Path) -> Path:

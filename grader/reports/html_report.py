@@ -2,7 +2,9 @@
 
 Self-contained (inline CSS, plots as base64 PNG) so it can be mailed or archived as one file and opens offline. The
 plots use matplotlib's object API (`Figure` + the Agg canvas), never pyplot, so no global backend or figure state is
-touched in the process that grades. Every string a student controls is escaped with `html.escape`.
+touched in the process that grades. Every string a student controls is escaped with `html.escape`. The page is in the
+session's language; plots carry numbers only, their axis titles are captions in the page (grader/messages/report.py).
+Missing submissions are listed apart and count in no mean, median, histogram or pass rate.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import base64
 import html
 import io
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader.messages import check_lang, say
 from grader.reports._common import atomic_write_text, excerpt, first_line, not_graded_reason, points
 from grader.reports.gradebook import check_columns
 from grader.results import AssignmentResult, Status, SubmissionStatus
@@ -39,6 +42,7 @@ td.reason { white-space: pre-wrap; }
 th { background: #f3f5f8; }
 .not-graded { color: #a15c00; font-weight: bold; }
 .none { color: #666; font-style: italic; }
+.caption { color: #555; font-size: .9rem; margin-top: .2rem; }
 """
 
 
@@ -58,6 +62,8 @@ def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
         if result.status is SubmissionStatus.NOT_GRADED:
             rows.append(Failure(result.submission, result.assignment, None, first_line(not_graded_reason(result))))
             continue
+        if result.status is SubmissionStatus.MISSING:
+            continue
         rows += [
             Failure(result.submission, result.assignment, test.name, excerpt(test.output))
             for test in result.tests
@@ -66,46 +72,68 @@ def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
     return rows
 
 
-def render_report(results: Sequence[AssignmentResult], title: str) -> str:
+def render_report(
+    results: Sequence[AssignmentResult], title: str, lang: str = "en", unrecognised: Sequence[str] = ()
+) -> str:
+    check_lang(lang)
+
+    def text(message_id: str) -> str:
+        return say(f"report.{message_id}").render(lang)
+
     graded = [r for r in results if r.status is SubmissionStatus.GRADED]
-    body = [f"<h1>{html.escape(title)}</h1>", _summary(results, graded)]
+    missing = [r for r in results if r.status is SubmissionStatus.MISSING]
+    body = [f"<h1>{html.escape(title)}</h1>", _summary(results, graded, text)]
     if not results:
-        body.append('<p class="none">No submissions.</p>')
+        body.append(f'<p class="none">{html.escape(text("no_submissions"))}</p>')
     else:
         body += [
-            _section("Score distribution", _score_histogram(graded), "No graded submissions."),
-            _section("Pass rate per check", _pass_rates(graded), "No graded submissions."),
-            _section("Accuracy on held-out images", _accuracy_histogram(graded), "No accuracy measured."),
-            _section("Training loss per epoch", _loss_curves(results), "No training loss recorded."),
-            "<h2>Failures</h2>",
-            _failure_table(failures(results)),
+            _section(text("scores"), text("scores_axes"), _score_histogram(graded), text("no_graded")),
+            _section(text("pass_rates"), text("pass_rates_axes"), _pass_rates(graded), text("no_graded")),
+            _section(text("accuracy"), text("accuracy_axes"), _accuracy_histogram(graded), text("no_accuracy")),
+            _section(text("loss"), text("loss_axes"), _loss_curves(results), text("no_loss")),
+            f"<h2>{html.escape(text('failures'))}</h2>",
+            _failure_table(failures(results), text),
         ]
+    if missing:
+        rows = [Failure(r.submission, r.assignment, "", first_line(r.output)) for r in missing]
+        body += [f"<h2>{html.escape(text('missing_heading'))}</h2>", _failure_table(rows, text, with_check=False)]
+    if unrecognised:
+        items = "".join(f"<li>{html.escape(name)}</li>" for name in unrecognised)
+        body += [f"<h2>{html.escape(text('unrecognised'))}</h2>", f"<ul>{items}</ul>"]
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
 
 
-def write_report(results: Sequence[AssignmentResult], path: Path, title: str) -> Path:
-    return atomic_write_text(path, render_report(results, title))
+def write_report(
+    results: Sequence[AssignmentResult],
+    path: Path,
+    title: str,
+    lang: str = "en",
+    unrecognised: Sequence[str] = (),
+) -> Path:
+    return atomic_write_text(path, render_report(results, title, lang, unrecognised))
 
 
-def _summary(results: Sequence[AssignmentResult], graded: list[AssignmentResult]) -> str:
+def _summary(results: Sequence[AssignmentResult], graded: list[AssignmentResult], text: Callable[[str], str]) -> str:
+    counts = {status: sum(r.status is status for r in results) for status in SubmissionStatus}
     stats = [
-        ("submissions", str(len(results))),
-        ("graded", str(len(graded))),
-        ("not graded", str(len(results) - len(graded))),
+        (text("submissions"), str(len(results))),
+        (text("graded"), str(counts[SubmissionStatus.GRADED])),
+        (text("missing"), str(counts[SubmissionStatus.MISSING])),
+        (text("not_graded"), str(counts[SubmissionStatus.NOT_GRADED])),
     ]
     if graded:
         percents = [_percent(r) for r in graded]
         maxima = {r.max_score for r in graded}
         for name, average in (("mean", statistics.fmean), ("median", statistics.median)):
-            text = f"{average(percents):.1f}%"
+            value = f"{average(percents):.1f}%"
             if len(maxima) == 1:  # points only mean something when every submission had the same maximum
-                text += f" ({points(average([r.score for r in graded]))} / {points(next(iter(maxima)))})"
-            stats.append((f"{name} score", text))
+                value += f" ({points(average([r.score for r in graded]))} / {points(next(iter(maxima)))})"
+            stats.append((text(name), value))
     cells = "".join(f'<div class="stat"><b>{html.escape(v)}</b>{html.escape(k)}</div>' for k, v in stats)
     return f'<div class="summary">{cells}</div>'
 
@@ -114,9 +142,13 @@ def _percent(result: AssignmentResult) -> float:
     return 100.0 * result.score / result.max_score if result.max_score > 0 else 0.0
 
 
-def _section(heading: str, image: str | None, empty: str) -> str:
-    content = f'<img alt="{html.escape(heading)}" src="data:image/png;base64,{image}">' if image else ""
-    return f"<h2>{html.escape(heading)}</h2>\n" + (content or f'<p class="none">{html.escape(empty)}</p>')
+def _section(heading: str, caption: str, image: str | None, empty: str) -> str:
+    if image is None:
+        return f'<h2>{html.escape(heading)}</h2>\n<p class="none">{html.escape(empty)}</p>'
+    return (
+        f'<h2>{html.escape(heading)}</h2>\n<img alt="{html.escape(heading)}" src="data:image/png;base64,{image}">\n'
+        f'<p class="caption">{html.escape(caption)}</p>'
+    )
 
 
 def _figure() -> Figure:
@@ -141,7 +173,7 @@ def _score_histogram(graded: list[AssignmentResult]) -> str | None:
     figure = _figure()
     axes = figure.add_subplot()
     axes.hist([_percent(r) for r in graded], bins=range(0, 105, 5), color="#4c72b0", edgecolor="white")
-    axes.set(xlabel="score (% of the maximum)", ylabel="submissions", xlim=(0, 100))
+    axes.set(xlabel="%", xlim=(0, 100))
     axes.yaxis.get_major_locator().set_params(integer=True)
     return _png(figure)
 
@@ -158,7 +190,7 @@ def _pass_rates(graded: list[AssignmentResult]) -> str | None:
     axes = figure.add_subplot()
     bars = axes.barh(checks[::-1], rates[::-1], color=PASS_COLOUR)
     axes.bar_label(bars, labels=[f"{rate:.0f}%" for rate in rates[::-1]], padding=3)
-    axes.set(xlabel="submissions passing (%)", xlim=(0, 100))
+    axes.set(xlabel="%", xlim=(0, 100))
     return _png(figure)
 
 
@@ -172,10 +204,9 @@ def _accuracy_histogram(graded: list[AssignmentResult]) -> str | None:
     axes = figure.add_subplot()
     axes.hist([float(m["accuracy"]) for m in measured], bins=20, color="#8172b2", edgecolor="white")
     for threshold in sorted({float(m["threshold"]) for m in measured if "threshold" in m}):
-        axes.axvline(threshold, color="#c44e52", linestyle="--", linewidth=2, label=f"threshold {threshold:.2f}")
+        axes.axvline(threshold, color="#c44e52", linestyle="--", linewidth=2, label=f"{threshold:.2f}")
     if axes.get_legend_handles_labels()[0]:
         axes.legend()
-    axes.set(xlabel="accuracy on held-out images", ylabel="submissions")
     axes.yaxis.get_major_locator().set_params(integer=True)
     return _png(figure)
 
@@ -189,20 +220,24 @@ def _loss_curves(results: Sequence[AssignmentResult]) -> str | None:
     # No legend: a class is too many lines to name, and names in a figure would bypass the HTML escaping.
     for losses in curves:
         axes.plot(range(1, len(losses) + 1), losses, marker="o", alpha=0.6)
-    axes.set(xlabel="epoch", ylabel="mean training loss")
     axes.xaxis.get_major_locator().set_params(integer=True)
     return _png(figure)
 
 
-def _failure_table(rows: list[Failure]) -> str:
+def _failure_table(rows: list[Failure], text: Callable[[str], str], with_check: bool = True) -> str:
     if not rows:
-        return '<p class="none">No failures.</p>'
-    lines = ["<table>", "<tr><th>student</th><th>assignment</th><th>check</th><th>reason</th></tr>"]
+        return f'<p class="none">{html.escape(text("no_failures"))}</p>'
+    headings = ["student", "assignment", *(["check"] if with_check else []), "reason"]
+    lines = ["<table>", "<tr>" + "".join(f"<th>{html.escape(text(h))}</th>" for h in headings) + "</tr>"]
+    not_graded = f'<span class="not-graded">{html.escape(text("not_graded"))}</span>'
     for row in rows:
-        check = html.escape(row.check) if row.check is not None else '<span class="not-graded">not graded</span>'
-        cells = [html.escape(row.student), html.escape(row.assignment), check, html.escape(row.reason)]
+        cells = [html.escape(row.student), html.escape(row.assignment)]
+        if with_check:
+            cells.append(html.escape(row.check) if row.check is not None else not_graded)
         lines.append(
-            "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells[:3]) + f'<td class="reason">{cells[3]}</td></tr>'
+            "<tr>"
+            + "".join(f"<td>{cell}</td>" for cell in cells)
+            + f'<td class="reason">{html.escape(row.reason)}</td></tr>'
         )
     lines.append("</table>")
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """JUnit XML, the format CI dashboards and most LMS plugins read: a suite per assignment, a case per check.
 
 A failed check is a <failure> (the student's code did not meet it); every check of a not-graded submission is an
-<error> (the harness broke), which is how JUnit tells "the test failed" from "the test could not run".
+<error> (the harness broke), which is how JUnit tells "the test failed" from "the test could not run". A missing
+submission is one case, `submission`, failed with type "missing": one line for the absence, not one per check.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ FILENAME = "junit.xml"
 _COUNTS = ("tests", "failures", "errors", "skipped")
 
 
-def to_junit(results: Sequence[AssignmentResult]) -> ET.Element:
+def to_junit(results: Sequence[AssignmentResult], wall_s: float | None = None) -> ET.Element:
+    """`wall_s`: how long the session took, the suite's time (per-submission times overlap when graded in parallel);
+    without it, the sum of the submissions' own times."""
     root = ET.Element("testsuites", name="grader")
     ordered = sorted(results, key=lambda r: (r.assignment, r.submission))
-    suites = [_suite(assignment, list(group)) for assignment, group in groupby(ordered, key=lambda r: r.assignment)]
+    groups = [(assignment, list(group)) for assignment, group in groupby(ordered, key=lambda r: r.assignment)]
+    suites = [_suite(a, group, wall_s if len(groups) == 1 else None) for a, group in groups]
     root.extend(suites)
     for key in _COUNTS:
         root.set(key, str(sum(int(suite.get(key, "0")) for suite in suites)))
@@ -29,17 +33,22 @@ def to_junit(results: Sequence[AssignmentResult]) -> ET.Element:
     return root
 
 
-def write_junit(results: Sequence[AssignmentResult], path: Path) -> Path:
-    root = to_junit(results)
+def write_junit(results: Sequence[AssignmentResult], path: Path, wall_s: float | None = None) -> Path:
+    root = to_junit(results, wall_s)
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
     return atomic_write_text(path, text + "\n")
 
 
-def _suite(assignment: str, results: list[AssignmentResult]) -> ET.Element:
+def _suite(assignment: str, results: list[AssignmentResult], wall_s: float | None) -> ET.Element:
     suite = ET.Element("testsuite", name=xml_safe(assignment))
     for result in results:
         student = xml_safe(result.submission)
+        if result.status is SubmissionStatus.MISSING:
+            case = ET.SubElement(suite, "testcase", classname=student, name="submission")
+            failure = ET.SubElement(case, "failure", message=xml_safe(first_line(result.output)), type="missing")
+            failure.text = xml_safe(result.output)
+            continue
         if result.status is SubmissionStatus.NOT_GRADED:
             reason = not_graded_reason(result)
             # A not-graded submission with no checks listed still shows up, as one errored case.
@@ -62,5 +71,5 @@ def _suite(assignment: str, results: list[AssignmentResult]) -> ET.Element:
     }
     for key in _COUNTS:
         suite.set(key, str(counts[key]))
-    suite.set("time", f"{sum(r.execution_time for r in results):.3f}")
+    suite.set("time", f"{sum(r.execution_time for r in results) if wall_s is None else wall_s:.3f}")
     return suite

@@ -3,6 +3,7 @@
 `score` is a fraction in [0, 1]; `tests[]` carry points and max_points. A not-graded submission is `"gradable": false`
 with no score at all: PrairieLearn then awards and deducts nothing and does not spend the student's attempt, which is
 the nearest it has to "the harness failed, this is not your score". The reason goes in `message` and `format_errors`.
+A missing submission scores 0 with the reason as its message and no tests: nothing ran.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ def to_prairielearn(result: AssignmentResult, lang: str = "en", reveal: bool = F
             "gradable": False,
             "message": NOT_GRADED_MESSAGE,
             "format_errors": [first_line(reason)],
+            "output": result.output,
+            "tests": [],
+        }
+    if result.status is SubmissionStatus.MISSING:
+        return {
+            "gradable": True,
+            "score": 0.0,
+            "message": first_line(result.output),
             "output": result.output,
             "tests": [],
         }

@@ -14,10 +14,12 @@ class Status(StrEnum):
 
 
 class SubmissionStatus(StrEnum):
-    """`not_graded` means the harness failed: never a zero the student earned."""
+    """`not_graded` means the harness failed: never a zero the student earned. `missing`: the student handed in
+    nothing gradable; counted apart, never as an earned zero in means and pass rates."""
 
     GRADED = "graded"
     NOT_GRADED = "not_graded"
+    MISSING = "missing"
 
 
 @dataclass(frozen=True)
