@@ -12,7 +12,7 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
-PROJECT = ".[tf,torch,lightning,dev]"
+PROJECT = ".[tf,torch,lightning,dev,cluster]"
 
 
 @nox.session
@@ -72,7 +72,8 @@ def bench(session: nox.Session) -> None:
     """Harness overhead (each reference graded in docker-cpu against the same work run plainly in the same image),
     class-session throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed) and notebooks (a 5 MB
     notebook into a module; each reference notebook graded against its `.py` twin). `-- overhead|session|notebook`
-    runs one of them."""
+    runs one of them; `-- cluster` (not run by default: it trains on the full profile) measures grading on a Dask
+    cluster started here."""
     session.install("-e", ".")
     chosen = session.posargs or ["overhead", "session", "notebook"]
     if "overhead" in chosen:
@@ -82,6 +83,9 @@ def bench(session: nox.Session) -> None:
     if "notebook" in chosen:
         session.install("-e", PROJECT)
         session.run("python", "-m", "grader.benchmark_notebooks")
+    if "cluster" in chosen:
+        session.install("-e", PROJECT)
+        session.run("python", "-m", "grader.benchmark_cluster")
 
 
 @nox.session

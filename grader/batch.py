@@ -16,11 +16,11 @@ from time import perf_counter
 
 from rich.console import Console
 
-from grader import reports
-from grader.grading import GradeOptions
+from grader import cluster, reports
+from grader.grading import GradeOptions, missing_result
 from grader.job import Submission
 from grader.results import AssignmentResult
-from grader.session import Session, missing_key, missing_result, outputs_digest, record, run_with_progress
+from grader.session import Session, missing_key, outputs_digest, record, run_with_progress
 from grader.spec import AssignmentSpec
 from grader.submissions import Accepted, Missing, discover, entry_files, find_submission, unique_names
 
@@ -31,13 +31,20 @@ CLASS_FILES = ("gradebook.csv", "junit.xml", "report.html")
 @dataclass(frozen=True)
 class BatchOptions:
     out: Path
-    jobs: int = 1
+    jobs: int | None = 1
+    """Submissions graded at once; None: 1, or every worker thread of the cluster with `scheduler`."""
     force: bool = False
     formats: tuple[str, ...] = ("gradescope",)
     lang: str = "en"
     data_dir: Path | None = None
     reveal: bool = False
     """Show students every check but `hidden` ones in full (after the due date)."""
+    stall_timeout_s: float | None = None
+    """Write every thread's stack when no submission finishes for this long (default: twice the time limit + 60 s)."""
+    scheduler: str | None = None
+    """A Dask scheduler's address: each submission is graded as a task on its cluster (`grader.cluster`)."""
+    per_gpu: int | None = None
+    """With `--device cuda`: at most this many submissions at once on each GPU (default: the jobs spread evenly)."""
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,21 @@ def grade_class(
     """Grade into `OUT/<assignment>/`, then write the outputs; a rerun that changed nothing leaves them as they are."""
     out = assignment_folder(batch.out, spec)
     started = perf_counter()
-    session = Session(spec, dataset_name, options, out, jobs=batch.jobs, force=batch.force, data_dir=batch.data_dir)
-    results = [graded.result for graded in run_with_progress(session, collected.submissions, console)]
+    with cluster.remote_grading(batch.scheduler, spec, dataset_name, options, batch.data_dir) as remote:
+        session = Session(
+            spec,
+            dataset_name,
+            options,
+            out,
+            jobs=batch.jobs or (remote.jobs if remote else 1),
+            force=batch.force,
+            data_dir=batch.data_dir,
+            stall_timeout_s=batch.stall_timeout_s,
+            notify=lambda text: console.print(text, markup=False, style="yellow"),
+            remote=remote,
+            per_gpu=batch.per_gpu,
+        )
+        results = [graded.result for graded in run_with_progress(session, collected.submissions, console)]
     for absent in collected.missing:
         result = missing_result(spec, absent.name, absent.reason, options.lang)
         results.append(record(result, out / absent.name, missing_key(spec, absent.reason), batch.force))

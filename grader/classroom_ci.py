@@ -15,12 +15,11 @@ from typing import Any, TextIO
 
 from grader import datasets
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
-from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
+from grader.grading import GradeOptions, grade_submission, missing_result, not_graded, spec_checks
 from grader.job import Submission
 from grader.messages import Text
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult, gradescope
 from grader.runners import RUNNERS
-from grader.session import missing_result
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.submissions import Accepted, locate_entry, safe_name
 

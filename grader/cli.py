@@ -17,11 +17,13 @@ from rich.table import Table
 
 from grader import batch, datasets, images
 from grader.classroom_ci import run_classroom
+from grader.cluster import ClusterError
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission
 from grader.messages import DEFAULT_LANG, LANGS, render, say
 from grader.notebooks import conversion_notes
+from grader.platforms.cli import add_export_parser, cmd_export
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
@@ -79,8 +81,33 @@ def build_parser() -> argparse.ArgumentParser:
         "a GitHub Classroom or a Gradescope export)",
     )
     grade.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: ./results)")
-    grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once; CPUs are split between them")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        help="submissions graded at once; CPUs are split between them (default: 1, or with --scheduler every worker "
+        "thread of the cluster)",
+    )
+    grade.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade each submission as a task on a running Dask cluster, e.g. tcp://HOST:8786 (workers: `dask worker "
+        "ADDRESS --nthreads 1`, plus `--resources GPU=1` on GPU hosts); cache, retries and outputs stay here",
+    )
     grade.add_argument("--force", action="store_true", help="regrade even the submissions already graded as they are")
+    grade.add_argument(
+        "--per-gpu",
+        type=int,
+        metavar="N",
+        help="with --device cuda: submissions are spread over the host's GPUs, at most N at once on each "
+        "(default: the jobs spread evenly)",
+    )
+    grade.add_argument(
+        "--stall-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="when no submission finishes for this long, write every thread's stack to OUT/<assignment>/stalls.log "
+        "(default: twice the time limit plus 60 s)",
+    )
     grade.add_argument(
         "--format",
         dest="formats",
@@ -171,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     calibrate.add_argument("--margin", type=float, default=0.02)
     _add_run_options(calibrate, "smoke")
+    add_export_parser(commands)
     return parser
 
 
@@ -237,14 +265,29 @@ def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.per_gpu is not None and args.per_gpu < 1:
+        raise UsageError("--per-gpu must be at least 1")
+    if args.stall_timeout is not None and args.stall_timeout <= 0:
+        raise UsageError("--stall-timeout must be a positive number of seconds")
     try:
         collected = batch.collect(args.submissions, spec)
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
     formats = tuple(dict.fromkeys(["gradescope", *(args.formats or [])]))
-    options = batch.BatchOptions(args.out, args.jobs, args.force, formats, args.lang, args.data_dir, args.reveal)
+    options = batch.BatchOptions(
+        args.out,
+        args.jobs,
+        args.force,
+        formats,
+        args.lang,
+        args.data_dir,
+        args.reveal,
+        args.stall_timeout,
+        args.scheduler,
+        args.per_gpu,
+    )
     dataset_name = _dataset_name(spec, args)
     if collected.unrecognised:
         listed = listing(list(collected.unrecognised), shown=10)
@@ -254,7 +297,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
             datasets.load(dataset_name, args.data_dir)  # fails at once, with the message that names the fix
         except datasets.DatasetError as exc:
             _error(f"{exc}\nEvery submission gets a 'not graded' result until then.")
-    results = batch.grade_class(spec, collected, dataset_name, _options(args), options, console)
+    try:
+        results = batch.grade_class(spec, collected, dataset_name, _options(args), options, console)
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from None
     if len(results) <= TABLE_ROWS:
         console.print(_table(spec, results))
     counts = {status: sum(r.status is status for r in results) for status in SubmissionStatus}
@@ -376,6 +422,7 @@ COMMANDS = {
     "data": cmd_data,
     "calibrate": cmd_calibrate,
     "image": cmd_image,
+    "export": cmd_export,
 }
 
 

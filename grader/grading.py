@@ -12,7 +12,7 @@ import platform
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,10 @@ class GradeOptions:
     backend: str = "local"
     device: str = "cpu"
     time_limit_s: float | None = None
-    threads: int | None = None
+    cpus: float | None = None
+    """A parallel session's CPU share per submission (None: the runner's default)."""
+    gpu: str | None = None
+    """The GPU this submission is placed on (`grader.gpus`); None: whatever the host shows."""
     lang: str = "en"
     """The language every message of the result is written in (`en` or `ko`)."""
 
@@ -61,6 +64,14 @@ def not_graded(
     )
     notice = say("grading.not_graded").render(lang)
     return AssignmentResult(spec_id, submission, SubmissionStatus.NOT_GRADED, tests, 0.0, f"{notice}\n\n{reason}")
+
+
+def missing_result(spec: AssignmentSpec, name: str, reason: Text, lang: str = "en") -> AssignmentResult:
+    """A student with nothing gradable: every check at 0 with the reason, status `missing`, neither an earned zero
+    nor a harness failure."""
+    output = say("submission.missing", reason=reason).render(lang)
+    tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, output, spec_checks(spec, lang)).tests)
+    return AssignmentResult(spec.id, name, SubmissionStatus.MISSING, tests, 0.0, output)
 
 
 def spec_checks(spec: AssignmentSpec, lang: str = "en") -> list[tuple[str, str, float, str]]:
@@ -100,7 +111,9 @@ def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -
         "grader_version": __version__,
         "backend": backend,
         "device": job.device,
-        "threads": job.threads or os.cpu_count(),
+        "threads": job.threads,
+        "cpus": job.cpus or os.cpu_count(),
+        **({"gpu": job.gpu} if job.gpu is not None else {}),
         "profile": job.profile_name,
         "epochs": job.profile.epochs,
         "seed": job.seed,
@@ -206,10 +219,11 @@ def grade_submission(
                 options.profile,
                 seed,
                 Path(tmp),
-                options.device,
-                options.time_limit_s,
-                options.threads,
-                options.lang,
+                device=options.device,
+                time_limit_s=options.time_limit_s,
+                cpus=options.cpus,
+                gpu=options.gpu,
+                lang=options.lang,
             )
             outcome = (runner or RUNNERS[options.backend]()).run(job, progress)
             ending = ending_text(outcome, job.time_limit_s, spec.limits.memory_mb)

@@ -64,8 +64,12 @@ class Job:
     truth: Truth
     device: str = "cpu"
     time_limit_override: float | None = None
-    threads: int | None = None
-    """CPU threads the frameworks may use: a parallel session's share of the machine (None: all of it)."""
+    threads: int = 1
+    """Framework threads (the spec's `limits.threads`): fixed, so results do not depend on the machine or --jobs."""
+    cpus: float | None = None
+    """The CPU share a container may use: a parallel session's split of the machine (None: the runner's default)."""
+    gpu: str | None = None
+    """The one GPU this job may see (`--device cuda`; None: whatever the host shows)."""
     notes: tuple[Text, ...] = ()
     """What the student should know about how their file became the graded module (a notebook's unused cells)."""
 
@@ -136,7 +140,8 @@ def prepare(
     root: Path,
     device: str = "cpu",
     time_limit_s: float | None = None,
-    threads: int | None = None,
+    cpus: float | None = None,
+    gpu: str | None = None,
     lang: str = "en",
 ) -> Job:
     """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
@@ -173,7 +178,21 @@ def prepare(
         "normalize": {"mean": spec.normalize.mean, "std": spec.normalize.std},
     }
     (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
-    return Job(spec, submission, dataset, profile_name, seed, root, truth, device, time_limit_s, threads, notes)
+    return Job(
+        spec,
+        submission,
+        dataset,
+        profile_name,
+        seed,
+        root,
+        truth,
+        device,
+        time_limit_s,
+        threads=spec.limits.threads,
+        cpus=cpus,
+        gpu=gpu,
+        notes=notes,
+    )
 
 
 def module_name(spec: AssignmentSpec) -> str:

@@ -21,14 +21,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from grader import datasets, history, images
+from grader import datasets, history, host_threads, images
+from grader.gpus import GpuPool, visible_gpus
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission, submission_files
-from grader.messages import Text, say
+from grader.messages import Text
 from grader.results import AssignmentResult, SubmissionStatus, gradescope
 from grader.runners import RUNNERS
 from grader.spec import SPEC_FILE, AssignmentSpec
+from grader.watchdog import Watchdog
 
+STALL_MARGIN_S = 60.0
 FRAMEWORK_PACKAGES = ("tensorflow-cpu", "tensorflow", "torch", "torchvision", "pytorch-lightning", "numpy")
 
 
@@ -145,10 +148,22 @@ class Session:
         force: bool = False,
         data_dir: Path | None = None,
         retries: int = 1,
+        stall_timeout_s: float | None = None,
+        notify: Callable[[str], None] = print,
+        remote: Callable[[Submission], AssignmentResult] | None = None,
+        per_gpu: int | None = None,
     ) -> None:
+        """`remote` grades one attempt elsewhere (a Dask cluster, `grader.cluster`); by default attempts run here.
+        Either way the cache, resume, retries and outputs stay with this session. With `--device cuda` here, each
+        attempt is placed on one of the host's GPUs, at most `per_gpu` per GPU (default: the jobs spread evenly)."""
         self.spec, self.dataset_name, self.out = spec, dataset_name, out
         self.jobs, self.force, self.data_dir, self.retries = max(1, jobs), force, data_dir, retries
-        self.options = replace(options, threads=options.threads or (split_cpus(jobs) if jobs > 1 else None))
+        limit = options.time_limit_s or spec.profiles[options.profile].time_limit_s
+        self.stall_timeout_s = stall_timeout_s or 2 * limit + STALL_MARGIN_S
+        self.notify, self.remote = notify, remote
+        self.options = replace(options, cpus=options.cpus or (split_cpus(jobs) if jobs > 1 else None))
+        devices = visible_gpus() if options.device == "cuda" and remote is None else []
+        self.gpus = GpuPool.for_jobs(devices, self.jobs, per_gpu) if devices else None
         self.key = SessionKey.build(spec, dataset_name, self.options, data_dir)
         self._dataset: datasets.Dataset | None = None
 
@@ -175,21 +190,30 @@ class Session:
         return Graded(result, cached=False, attempts=attempts)
 
     def _attempt(self, submission: Submission) -> AssignmentResult:
+        if self.remote is not None:
+            return self.remote(submission)
         try:
             dataset = self.dataset()
         except datasets.DatasetError as exc:
             return not_graded(
                 self.spec.id, submission.name, str(exc), spec_checks(self.spec, self.options.lang), self.options.lang
             )
-        return grade_submission(self.spec, submission, dataset, self.options)
+        if self.gpus is None:
+            return grade_submission(self.spec, submission, dataset, self.options)
+        with self.gpus.take() as gpu:
+            return grade_submission(self.spec, submission, dataset, replace(self.options, gpu=gpu))
 
     def run(self, submissions: Sequence[Submission], on_done: Callable[[Graded], None] | None = None) -> list[Graded]:
-        """Grade everything, `jobs` at a time; the returned list is in the order of `submissions`."""
+        """Grade everything, `jobs` at a time; the returned list is in the order of `submissions`. The host's BLAS and
+        OpenMP pools are held at one thread meanwhile (`host_threads`), and a watchdog writes every thread's stack when
+        nothing finishes for `stall_timeout_s`."""
         outcomes: dict[str, Graded] = {}
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+        watchdog = Watchdog(self.stall_timeout_s, self.out, self.notify)
+        with host_threads.capped(), watchdog, ThreadPoolExecutor(max_workers=self.jobs) as pool:
             futures = {pool.submit(self._safe_grade_one, s): s for s in submissions}
             for future in as_completed(futures):
                 graded = future.result()
+                watchdog.progress()
                 outcomes[futures[future].name] = graded
                 if on_done is not None:
                     on_done(graded)
@@ -239,14 +263,6 @@ def record(result: AssignmentResult, folder: Path, key: str, force: bool) -> Ass
     result = replace(result, provenance={**result.provenance, **stamp})
     gradescope.write(result, folder)
     return result
-
-
-def missing_result(spec: AssignmentSpec, name: str, reason: Text, lang: str = "en") -> AssignmentResult:
-    """A student with nothing gradable: every check at 0 with the reason, status `missing`, neither an earned zero
-    nor a harness failure."""
-    output = say("submission.missing", reason=reason).render(lang)
-    tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, output, spec_checks(spec, lang)).tests)
-    return AssignmentResult(spec.id, name, SubmissionStatus.MISSING, tests, 0.0, output)
 
 
 def missing_key(spec: AssignmentSpec, reason: Text) -> str:

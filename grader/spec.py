@@ -70,6 +70,9 @@ class Profile:
 class Limits:
     memory_mb: Annotated[int, BeforeValidator(_integer), Field(ge=256)]
     output_kb: Annotated[int, BeforeValidator(_integer), Field(ge=1)]
+    threads: Annotated[int, BeforeValidator(_integer), Field(ge=1)] = 1
+    """Framework threads per submission, the same on every machine and for any --jobs: training's floating-point
+    sums depend on how the work is split between threads, so a fixed count makes scores and metrics reproducible."""
 
 
 @dataclass(frozen=True, config=_STRICT)

@@ -94,5 +94,5 @@ def test_gpus_are_hidden_on_cpu_and_left_as_the_host_set_them_on_cuda(
         monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
     else:
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", host_value)
-    job = SimpleNamespace(seed=7, workdir=tmp_path, device=device, threads=None)
+    job = SimpleNamespace(seed=7, workdir=tmp_path, device=device, threads=1, gpu=None)
     assert sandbox_environment(job).get("CUDA_VISIBLE_DEVICES") == expected  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 from matplotlib.image import imread
 
-from grader.grading import not_graded
+from grader.grading import missing_result, not_graded
 from grader.messages import say
 from grader.reports import ClassSummary, write_class_outputs
 from grader.reports._common import not_graded_reason
@@ -31,7 +31,6 @@ from grader.results import AssignmentResult, Status, SubmissionStatus, gradescop
 
 # Aliased: a module-level name starting with `Test` would be collected by pytest (and warn, which is an error here).
 from grader.results import TestResult as CheckResult
-from grader.session import missing_result
 from grader.spec import load_spec
 
 A1 = "01_tf_quickstart"

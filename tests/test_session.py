@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from grader.grading import GradeOptions, not_graded, spec_checks
 from grader.job import Submission, prepare
 from grader.results import AssignmentResult, SubmissionStatus, gradescope
 from grader.runners.base import thread_environment
-from grader.runners.docker import DockerRunner
+from grader.runners.docker import DockerCudaRunner, DockerRunner
 from grader.runners.local import sandbox_environment
 from grader.spec import AssignmentSpec, load_spec
 
@@ -76,21 +77,46 @@ def test_cpus_are_split_evenly_between_parallel_jobs(jobs: int, cpus: int, share
     assert session.split_cpus(jobs, cpus) == share
 
 
-def test_a_container_gets_its_share_of_cpus_and_thread_counts(
+def test_a_container_gets_its_share_of_cpus_and_the_specs_thread_count(
     spec: AssignmentSpec, fashion: datasets.Dataset, tmp_path: Path
 ) -> None:
-    job = prepare(spec, Submission("ana", REFERENCE), fashion, "smoke", spec.seed, tmp_path, threads=1)
-    command = DockerRunner(cpus=2).command(job, "c")
-    assert command[command.index("--cpus") + 1] == "1"
+    job = prepare(spec, Submission("ana", REFERENCE), fashion, "smoke", spec.seed, tmp_path, cpus=3)
+    command = DockerRunner(cpus=8).command(job, "c")
+    assert command[command.index("--cpus") + 1] == "3"
+    assert spec.limits.threads == 1
     for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_NUM_THREADS"):
-        assert f"{name}=1" in command
+        assert f"{name}=1" in command  # the spec's count, whatever the share: results do not depend on --jobs
         assert sandbox_environment(job)[name] == "1"
-    assert thread_environment(None) == {}
+    assert thread_environment(4)["OMP_NUM_THREADS"] == "4"
 
 
 def test_parallel_sessions_give_each_submission_its_share(spec: AssignmentSpec, tmp_path: Path) -> None:
-    assert _session(spec, tmp_path, jobs=2).options.threads == session.split_cpus(2)
-    assert _session(spec, tmp_path, jobs=1).options.threads is None
+    assert _session(spec, tmp_path, jobs=2).options.cpus == session.split_cpus(2)
+    assert _session(spec, tmp_path, jobs=1).options.cpus is None
+
+
+def test_cuda_sessions_place_each_attempt_on_one_gpu(
+    spec: AssignmentSpec, fake: FakeGrader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, roster: list[Submission]
+) -> None:
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1")
+    placed: list[str | None] = []
+    together = threading.Barrier(2, timeout=10)  # the first two are graded at the same time
+
+    def grade(spec: AssignmentSpec, submission: Submission, dataset: object, options: GradeOptions) -> object:
+        placed.append(options.gpu)
+        if len(placed) <= 2:
+            together.wait()
+        return fake(spec, submission)
+
+    monkeypatch.setattr(session, "grade_submission", grade)
+    cuda = session.Session(spec, "fashion-mnist", GradeOptions(profile="smoke", device="cuda"), tmp_path, jobs=2)
+    assert cuda.gpus is not None and cuda.gpus.per_gpu == 1
+    cuda.run(roster)
+    assert sorted(placed[:2]) == ["0", "1"] and len(placed) == 3
+    job = prepare(spec, roster[0], cuda.dataset(), "smoke", spec.seed, tmp_path / "job", device="cuda", gpu="1")
+    assert sandbox_environment(job)["CUDA_VISIBLE_DEVICES"] == "1"
+    assert "device=1" in DockerCudaRunner().command(job, "c")
+    assert _session(spec, tmp_path, jobs=2).gpus is None  # on the CPU nothing is placed
 
 
 def test_unchanged_submissions_are_not_graded_again(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -236,14 +237,16 @@ def test_run_refuses_a_file_that_is_not_a_notebook(
 
 
 class _Container:
-    """A stand-in for the `docker run` process: running for two polls, then done."""
+    """A stand-in for the `docker run` process: running for two waits, then done."""
 
     def __init__(self) -> None:
         self.polls = 0
 
-    def poll(self) -> int | None:
+    def wait(self, timeout: float | None = None) -> int:
         self.polls += 1
-        return None if self.polls <= 2 else 0
+        if self.polls <= 2:
+            raise subprocess.TimeoutExpired("docker run", timeout or 0)
+        return 0
 
 
 def test_the_docker_backend_reports_progress_while_it_waits(tmp_path: Path) -> None:

@@ -32,11 +32,9 @@ class RunOutcome:
     backend_info: dict[str, str] = field(default_factory=dict)
 
 
-def thread_environment(threads: int | None) -> dict[str, str]:
-    """Thread counts for numpy's BLAS, PyTorch (OpenMP) and TensorFlow, so a container given one CPU of a shared
-    machine does not start a thread per core and fight its neighbours for them."""
-    if threads is None:
-        return {}
+def thread_environment(threads: int) -> dict[str, str]:
+    """Thread counts for numpy's BLAS, PyTorch (OpenMP) and TensorFlow: the job's fixed count, so results do not
+    depend on the machine, and a container given one CPU of a shared machine does not start a thread per core."""
     names = (
         "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"
     )  # fmt: skip

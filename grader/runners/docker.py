@@ -4,6 +4,9 @@ The container gets no network, a non-root user, a read-only root filesystem with
 no privilege escalation, capped processes, memory (swap included), CPUs, open files and file sizes, and a wall-clock
 limit enforced from the host (the container is killed and removed). Only the job's own folders are mounted: the
 held-out images never are, and neither is the Docker socket. Scoring happens on the host, from the artifacts only.
+
+`GRADER_CGROUP_PARENT`, when set, puts the containers under that cgroup: its counters keep the CPU time of containers
+that have exited (the overhead benchmark reads them), and a limit set on it caps a whole session.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from grader.images import engine_available, image_tag, inspect, label
+from grader.images import engine_available, image_tag, inspect
 from grader.job import Job
 from grader.runners.base import (
     POLL_S,
@@ -36,6 +39,7 @@ PIDS_LIMIT = 256
 SCRATCH = ("/tmp:rw,nosuid,nodev,size=256m,mode=1777", "/job/work:rw,nosuid,nodev,size=512m,mode=1777")
 ARTIFACT_QUOTA = 256 * 1024 * 1024
 DOCKER_FAILURE_CODES = {125, 126, 127}
+CGROUP_PARENT_ENV = "GRADER_CGROUP_PARENT"
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -70,10 +74,13 @@ class DockerRunner:
     variant = "cpu"
     name = "docker-cpu"
 
-    def __init__(self, image: str | None = None, gpu_index: int = 0, cpus: float | None = None) -> None:
+    def __init__(
+        self, image: str | None = None, gpu_index: int = 0, cpus: float | None = None, cgroup_parent: str | None = None
+    ) -> None:
         self.image = image or os.environ.get(f"GRADER_IMAGE_{self.variant.upper()}") or image_tag(self.variant)
         self.gpu_index = gpu_index
         self.cpus = cpus or float(os.cpu_count() or 1)
+        self.cgroup_parent = cgroup_parent or os.environ.get(CGROUP_PARENT_ENV)
 
     def _check_ready(self) -> dict[str, str]:
         reason = engine_available()
@@ -86,13 +93,13 @@ class DockerRunner:
             "backend": self.name,
             "image": self.image,
             "image_id": info.image_id,
-            "lock_sha256": label(self.image, "grader.lock_sha256") or "unknown",
-            "grader_source_sha256": label(self.image, "grader.source_sha256") or "unknown",
+            "lock_sha256": info.labels.get("grader.lock_sha256") or "unknown",
+            "grader_source_sha256": info.labels.get("grader.source_sha256") or "unknown",
         }
 
     def command(self, job: Job, container: str, entry: str = "grader.sandbox") -> list[str]:
         memory = f"{job.spec.limits.memory_mb}m"
-        cpus = f"{job.threads or self.cpus:g}"
+        cpus = f"{job.cpus or self.cpus:g}"
         mounts = [
             f"{job.root / 'job.json'}:/job/job.json:ro",
             f"{job.root / 'data'}:/job/data:ro",
@@ -112,12 +119,14 @@ class DockerRunner:
         ]  # fmt: skip
         for mount in mounts:
             command += ["--volume", mount]
+        if self.cgroup_parent:
+            command += ["--cgroup-parent", self.cgroup_parent]
         for name, value in thread_environment(job.threads).items():
             command += ["--env", f"{name}={value}"]
-        command += self.device_options()
+        command += self.device_options(job)
         return [*command, self.image, "python", "-I", "-m", entry, "/job"]
 
-    def device_options(self) -> list[str]:
+    def device_options(self, job: Job) -> list[str]:
         return []
 
     def run(self, job: Job, progress: ProgressCallback | None = None) -> RunOutcome:
@@ -135,7 +144,10 @@ class DockerRunner:
         timed_out, disk_exceeded = self._watch(process, container, job, progress_watch(job, progress))
         text = output.text()
         process.stdout.close()
-        state = _docker("inspect", "--format", "{{.State.OOMKilled}} {{.State.ExitCode}}", container).stdout.split()
+        if process.returncode == 0:  # an attached `docker run` exits with the container's status: no OOM kill
+            state = ["false", "0"]
+        else:
+            state = _docker("inspect", "--format", "{{.State.OOMKilled}} {{.State.ExitCode}}", container).stdout.split()
         _docker("rm", "--force", "--volumes", container)
         if not state and process.returncode in DOCKER_FAILURE_CODES:
             raise HarnessError(f"docker could not run the container (exit {process.returncode}):\n{text[-2000:]}")
@@ -156,9 +168,14 @@ class DockerRunner:
         self, process: subprocess.Popen[bytes], container: str, job: Job, progress: ProgressWatch | None
     ) -> tuple[bool, bool]:
         """Wait for the container, killing it at the time limit or when it writes past the artifact quota, and report
-        progress between polls when asked."""
+        progress between polls when asked. Waiting on the process, not sleeping, returns the moment it exits."""
         deadline = time.monotonic() + job.time_limit_s
-        while process.poll() is None:
+        while True:
+            try:
+                process.wait(timeout=POLL_S)
+                return False, False
+            except subprocess.TimeoutExpired:
+                pass
             over_time = time.monotonic() > deadline
             over_disk = _folder_bytes(job.artifacts) > ARTIFACT_QUOTA
             if over_time or over_disk:
@@ -167,8 +184,6 @@ class DockerRunner:
                 return over_time, over_disk
             if progress is not None:
                 progress.tick()
-            time.sleep(POLL_S)
-        return False, False
 
     def host_facts(self) -> dict[str, str]:
         return {}
@@ -178,8 +193,9 @@ class DockerCudaRunner(DockerRunner):
     variant = "cuda"
     name = "docker-cuda"
 
-    def device_options(self) -> list[str]:
-        return ["--gpus", f"device={self.gpu_index}"]
+    def device_options(self, job: Job) -> list[str]:
+        """The job's own GPU when the session placed it (`grader.gpus`), else the runner's."""
+        return ["--gpus", f"device={job.gpu if job.gpu is not None else self.gpu_index}"]
 
     def host_facts(self) -> dict[str, str]:
         return _gpu_facts()

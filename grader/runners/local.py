@@ -51,6 +51,8 @@ def sandbox_environment(job: Job) -> dict[str, str]:
     env.update(thread_environment(job.threads))
     if job.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
+    elif job.gpu is not None:
+        env["CUDA_VISIBLE_DEVICES"] = job.gpu
     elif "CUDA_VISIBLE_DEVICES" in os.environ:
         env["CUDA_VISIBLE_DEVICES"] = os.environ["CUDA_VISIBLE_DEVICES"]
     return env
