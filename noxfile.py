@@ -70,12 +70,12 @@ def images(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Harness overhead (each reference graded in docker-cpu against the same work run plainly in the same image),
-    class-session throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed) and notebooks (a 5 MB
-    notebook into a module; each reference notebook graded against its `.py` twin). `-- overhead|session|notebook`
-    runs one of them; `-- cluster` (not run by default: it trains on the full profile) measures grading on a Dask
-    cluster started here."""
+    class-session throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed), notebooks (a 5 MB
+    notebook into a module; each reference notebook graded against its `.py` twin) and the host's BLAS cap (eight
+    threads multiplying matrices, uncapped against capped). `-- overhead|session|notebook|threads` runs one of them;
+    `-- cluster` (not run by default: it trains on the full profile) measures grading on a Dask cluster started here."""
     session.install("-e", ".")
-    chosen = session.posargs or ["overhead", "session", "notebook"]
+    chosen = session.posargs or ["overhead", "session", "notebook", "threads"]
     if "overhead" in chosen:
         session.run("python", "-m", "grader.benchmark")
     if "session" in chosen:
@@ -83,6 +83,8 @@ def bench(session: nox.Session) -> None:
     if "notebook" in chosen:
         session.install("-e", PROJECT)
         session.run("python", "-m", "grader.benchmark_notebooks")
+    if "threads" in chosen:
+        session.run("python", "-m", "grader.benchmark_threads")
     if "cluster" in chosen:
         session.install("-e", PROJECT)
         session.run("python", "-m", "grader.benchmark_cluster")

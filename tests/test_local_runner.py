@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -96,3 +101,31 @@ def test_gpus_are_hidden_on_cpu_and_left_as_the_host_set_them_on_cuda(
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", host_value)
     job = SimpleNamespace(seed=7, workdir=tmp_path, device=device, threads=1, gpu=None)
     assert sandbox_environment(job).get("CUDA_VISIBLE_DEVICES") == expected  # type: ignore[arg-type]
+
+
+def test_the_students_process_dies_with_the_grader(tmp_path: Path) -> None:
+    """A grader killed with SIGKILL (a cluster worker) takes its sandbox with it: no endless loop left behind."""
+    parent = (
+        "import subprocess, sys\n"
+        "from grader.runners.local import _limits\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'while True: pass'], start_new_session=True,\n"
+        "                         preexec_fn=lambda: _limits(512))\n"
+        "print(child.pid, flush=True)\n"
+        "child.wait()\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True) as grader:
+        assert grader.stdout is not None
+        child = int(grader.stdout.readline())
+        os.kill(grader.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a killed orphan waits for init to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False

@@ -83,6 +83,8 @@ def test_a_container_gets_its_share_of_cpus_and_the_specs_thread_count(
     job = prepare(spec, Submission("ana", REFERENCE), fashion, "smoke", spec.seed, tmp_path, cpus=3)
     command = DockerRunner(cpus=8).command(job, "c")
     assert command[command.index("--cpus") + 1] == "3"
+    backstop = command[command.index("timeout") :][:4]  # dies by itself should the grader die first
+    assert backstop == ["timeout", "--signal=KILL", f"{int(job.time_limit_s) + 60}", "python"]
     assert spec.limits.threads == 1
     for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_NUM_THREADS"):
         assert f"{name}=1" in command  # the spec's count, whatever the share: results do not depend on --jobs

@@ -12,6 +12,7 @@ that have exited (the overhead benchmark reads them), and a limit set on it caps
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import stat
@@ -40,6 +41,7 @@ SCRATCH = ("/tmp:rw,nosuid,nodev,size=256m,mode=1777", "/job/work:rw,nosuid,node
 ARTIFACT_QUOTA = 256 * 1024 * 1024
 DOCKER_FAILURE_CODES = {125, 126, 127}
 CGROUP_PARENT_ENV = "GRADER_CGROUP_PARENT"
+BACKSTOP_S = 60
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -124,7 +126,10 @@ class DockerRunner:
         for name, value in thread_environment(job.threads).items():
             command += ["--env", f"{name}={value}"]
         command += self.device_options(job)
-        return [*command, self.image, "python", "-I", "-m", entry, "/job"]
+        # The host enforces the time limit; `timeout` inside is the backstop should the host die first (a cluster
+        # worker killed with SIGKILL), so a container never runs on forever.
+        backstop = ["timeout", "--signal=KILL", f"{math.ceil(job.time_limit_s) + BACKSTOP_S}"]
+        return [*command, self.image, *backstop, "python", "-I", "-m", entry, "/job"]
 
     def device_options(self, job: Job) -> list[str]:
         return []

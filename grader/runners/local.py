@@ -7,6 +7,7 @@ endless loops, memory bombs and floods of output.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import resource
 import signal
@@ -26,15 +27,20 @@ from grader.runners.base import (
 )
 
 FILE_SIZE_LIMIT = 512 * 1024 * 1024
+PR_SET_PDEATHSIG = 1
 MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError", "OOM")
 
 
 def _limits(memory_mb: int) -> None:
-    """Runs in the child before exec: cap data memory, file size and core dumps."""
+    """Runs in the child before exec: cap data memory, file size and core dumps, and die with the grader. The time
+    limit is kept by the grading process; were it killed (a cluster worker under `kill -9`), an endless loop would
+    otherwise run on forever."""
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def sandbox_environment(job: Job) -> dict[str, str]:
