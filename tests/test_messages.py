@@ -313,3 +313,19 @@ def test_a_graded_result_is_in_the_language_asked_for(grade_as: Callable[[str], 
     assert tests["architecture"].name == "모델 구조"
     assert re.match(r"02_torch_loop: \d+/10점 \(fashion-mnist, smoke 프로필, 시드 \d+\)\.", result.output)
     assert all(HANGUL.search(t.output) for t in result.tests), {t.check_id: t.output for t in result.tests}
+
+
+@pytest.mark.parametrize(("moved", "words"), [(False, "was never called"), (True, "needs a manual review")])
+def test_zero_grad_with_contradicting_observations_asks_for_manual_review(
+    tmp_path: Path, moved: bool, words: str
+) -> None:
+    """No optimizer step recorded, as when a submission rewrites the grader's records at exit: when the weights did
+    move in training, no confident reason is given."""
+    _step(tmp_path, "train_one_epoch", {"optimizer_steps": 0})
+    before = {"w0": np.zeros((2, 2)), "w1": np.ones(2)}
+    np.savez(tmp_path / "weights_initial.npz", **before)
+    np.savez(tmp_path / "weights_trained.npz", **{**before, "w1": np.full(2, 1.5 if moved else 1.0)})
+    outcome = _run(_context(tmp_path, "02_torch_loop", "zero_grad"))
+    assert not outcome.passed
+    assert words in render(outcome.message, "en")
+    assert outcome.metrics.get("manual_review") == (1 if moved else None)

@@ -1,6 +1,8 @@
 """`zero_grad`: judged by behaviour. At every optimizer step the gradients used must be that batch's own fresh
 gradients, so the style does not matter (before backward or after step, optimizer or model, set_to_none or not),
-and a zero_grad() that never runs (a comment, dead code) counts for nothing."""
+and a zero_grad() that never runs (a comment, dead code) counts for nothing. When the observations contradict each
+other (no optimizer step recorded, yet the weights moved in training), no reason is guessed: the check asks for a
+manual review (`manual_review` in its metrics)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,18 @@ class ZeroGradParams:
     min_steps: int = Field(default=2, ge=2)
 
 
+def _weights_moved(ctx: CheckContext) -> bool:
+    """The weights after training differ from those before it, both as the grader recorded them."""
+    try:
+        before, after = ctx.obs.arrays("weights_initial"), ctx.obs.arrays("weights_trained")
+    except ArtifactError:
+        return False
+    return any(
+        name in after and (before[name].shape != after[name].shape or not np.array_equal(before[name], after[name]))
+        for name in before
+    )
+
+
 def _relative(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / (np.linalg.norm(b) + 1e-12))
 
@@ -31,6 +45,8 @@ def zero_grad(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
         recorded = ctx.obs.arrays("gradients")
     except ArtifactError:
         if step.ok and step.facts.get("optimizer_steps", 0) == 0:
+            if _weights_moved(ctx):
+                return Outcome(False, say("zero_grad.inconsistent", step=params.step), {"manual_review": 1})
             return Outcome(False, say("zero_grad.no_step", step=params.step))
         return Outcome(False, step_problem(step, f"`{params.step}`"))
     at_step, fresh = recorded["at_step"].astype(np.float64), recorded["fresh"].astype(np.float64)

@@ -202,6 +202,16 @@ define(
             "model.optimizer.step() was never called during `{step}`, so nothing is learned.",
             "`{step}` 동안 model.optimizer.step()이 한 번도 호출되지 않아 아무것도 학습되지 않습니다.",
         ),
+        "zero_grad.inconsistent": (
+            "The grader's observations contradict each other: no optimizer step was recorded during `{step}`, yet the "
+            "model's weights changed in training. The grader cannot tell which is true (the grader's records may "
+            "have been changed while your code ran), so it gives no reason of its own: this check needs a manual "
+            "review by your instructor.",
+            "채점기의 관찰 결과가 서로 맞지 않습니다. `{step}` 동안 optimizer step이 한 번도 기록되지 않았는데 "
+            "학습 중에 모델의 가중치는 바뀌었습니다. 채점기는 어느 쪽이 맞는지 알 수 없으므로(코드가 실행되는 동안 "
+            "채점기의 기록이 바뀌었을 수 있습니다) 이유를 추측하지 않습니다. 이 검사는 담당 교수자의 수동 검토가 "
+            "필요합니다.",
+        ),
         "zero_grad.unreadable": (
             "the grader could not read the recorded gradients",
             "채점기가 기록된 gradient를 읽지 못했습니다",
