@@ -167,11 +167,12 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every file below `folder`, hidden folders and __pycache__ skipped, symlinked folders not entered."""
+def visible_files(folder: Path) -> Iterator[Path]:
+    """Every file below `folder` a student would call theirs: hidden files and folders and __pycache__ skipped,
+    symlinked folders not entered."""
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED)
-        yield from (Path(current) / name for name in sorted(files))
+        yield from (Path(current) / name for name in sorted(files) if not name.startswith("."))
 
 
 def _checked(path: Path, root: Path, shown: str) -> Path | Text:
@@ -195,7 +196,7 @@ def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> 
         found = [place / name for name in accepted.names if (place / name).is_file() or (place / name).is_symlink()]
         if found:
             return _all_checked(found, folder, root)
-    files = [path.relative_to(folder) for path in _walk(folder) if not path.name.startswith(".")]
+    files = [path.relative_to(folder) for path in visible_files(folder)]
     located = []
     for name in accepted.names:
         matches = [path for path in files if path.name == name]

@@ -29,7 +29,7 @@ from grader.messages import DEFAULT_LANG, Text, say
 from grader.platforms.settings import ASSIGNMENT_DIR, PlatformSettings, SettingsError
 from grader.results import AssignmentResult, gradescope
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.submissions import Accepted, locate_entry
+from grader.submissions import Accepted, locate_entry, visible_files
 
 CHILD_MARGIN_S = 300
 """How long the grading child may run past the student's time limit (imports, the dataset, the checks)."""
@@ -76,15 +76,6 @@ def load_setup(folder: Path, platform: str) -> Setup:
     return Setup(settings, spec)
 
 
-def _files_below(folder: Path) -> list[Path]:
-    """Regular files below `folder`, hidden ones and __pycache__ skipped, links not followed."""
-    found = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        found += [Path(current) / name for name in sorted(files) if not name.startswith(".")]
-    return [path for path in found if path.is_file() and not path.is_symlink()]
-
-
 def find_files(folder: Path, accepted: Accepted) -> list[Path] | Text:
     """The student's files to grade: the accepted names where `locate_entry` finds them (at the top, or under
     assignments/<id>/ in a repository), else the one .py or .ipynb file handed in whatever its name; otherwise why
@@ -94,7 +85,7 @@ def find_files(folder: Path, accepted: Accepted) -> list[Path] | Text:
         located = locate_entry(folder, accepted)
         if not isinstance(located, Text) or located.id != "submission.none":
             return located  # found; or several files of one name, a link out of the folder: already says what to do
-        files = _files_below(folder)
+        files = [path for path in visible_files(folder) if path.is_file() and not path.is_symlink()]
     code = [path for path in files if path.suffix in accepted.suffixes]
     if len(code) == 1:
         return code
