@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from grader import datasets, images
+from grader import datasets, host_threads, images
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.messages import Text, say
@@ -127,7 +127,10 @@ def _unpack(payload: Mapping[str, Any], spec: AssignmentSpec, folder: Path) -> S
 
 
 def grade(payload: Mapping[str, Any]) -> Answer:
-    """Grade one submission on this worker, or say why this machine must not."""
+    """Grade one submission on this worker, or say why this machine must not. The worker's own BLAS pools are held at
+    one thread, as a local session holds its own (`host_threads`): a worker started with several threads scores
+    several submissions at once."""
+    host_threads.hold()
     worker = _worker()
     options, lang = payload["options"], payload["options"]["lang"]
     try:

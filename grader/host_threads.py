@@ -27,6 +27,12 @@ def capped() -> Iterator[None]:
         yield
 
 
+def hold() -> None:
+    """Cap for the rest of the process: a Dask worker scores tasks from several threads for as long as it lives, and a
+    context entered and left per task would restore one task's pool size while another still runs."""
+    threadpool_limits(limits=HOST_THREADS)
+
+
 def blas_pools() -> dict[str, int]:
     """Each loaded BLAS library's pool size, by library file: what `capped` holds, process-wide."""
     return {str(i["filepath"]): int(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"}

@@ -144,3 +144,9 @@ def test_one_job_or_eight_give_the_same_scores_and_metrics(
         }
     assert scored[1] == scored[8]
     assert len(scored[1]) == len(sources)
+
+
+def test_a_cluster_worker_holds_its_pools_for_good() -> None:
+    with threadpool_limits(limits=4, user_api="blas"):
+        host_threads.hold()
+        assert set(host_threads.blas_pools().values()) == {1}
