@@ -25,8 +25,10 @@ from grader.datasets import Dataset
 from grader.job import Job, Submission, prepare
 from grader.messages import Text, render, say
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
-from grader.runners import RUNNERS, HarnessError, ProgressCallback, Runner, RunOutcome
+from grader.runners import RUNNERS, HarnessError, ProgressCallback, Runner
+from grader.runners.base import RunOutcome
 from grader.spec import SPEC_FILE, AssignmentSpec
+from grader.stages import Staged, StagedObservation, run_stages
 from grader.submissions import submission_notes
 
 OUTPUT_TAIL_CHARS = 3000
@@ -79,21 +81,6 @@ def spec_checks(spec: AssignmentSpec, lang: str = "en") -> list[tuple[str, str, 
     return [(c.id, c.title(lang), c.points, c.visibility) for c in spec.checks]
 
 
-def ending_text(outcome: RunOutcome, time_limit: float, memory_mb: int) -> Text | None:
-    """How the student's process ended, for students; None when it ran to the end."""
-    if not outcome.timed_out and outcome.exit_code == 0:
-        return None
-    if outcome.timed_out:
-        return say("ending.time_limit", seconds=time_limit)
-    if outcome.memory_exceeded:
-        return say("ending.memory", memory_mb=memory_mb)
-    if outcome.disk_exceeded:
-        return say("ending.disk")
-    if outcome.exit_code is None or outcome.exit_code < 0:
-        return say("ending.signal", signal=-(outcome.exit_code or 0))
-    return say("ending.exit", code=outcome.exit_code)
-
-
 def cpu_model() -> str:
     """The processor's name, as /proc/cpuinfo gives it (platform.processor() is empty on most Linux systems)."""
     try:
@@ -105,7 +92,26 @@ def cpu_model() -> str:
     return platform.machine()
 
 
-def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -> dict[str, Any]:
+def _run_facts(outcome: RunOutcome) -> dict[str, Any]:
+    return {
+        "exit_code": outcome.exit_code,
+        "timed_out": outcome.timed_out,
+        "seconds": round(outcome.seconds, 3),
+        "output_bytes": outcome.output_bytes,
+    }
+
+
+def _provenance(job: Job, staged: Staged, backend: str) -> dict[str, Any]:
+    """Where, how and on what the submission was graded; several runs are each listed, with the handed-over file."""
+    started = [stage for stage in staged.outcomes if stage.outcome is not None]
+    outcome = started[0].outcome
+    assert outcome is not None
+    several: dict[str, Any] = {}
+    if job.spec.staged:
+        several["runs"] = {
+            stage.name: _run_facts(stage.outcome) if stage.outcome else {"started": False} for stage in staged.outcomes
+        }
+        several["handoff"] = staged.handoff.facts() if staged.handoff else None
     spec_file = job.spec.folder / SPEC_FILE if job.spec.folder else None
     return {
         "grader_version": __version__,
@@ -134,20 +140,13 @@ def _provenance(job: Job, outcome: RunOutcome, obs: Observation, backend: str) -
             "cpu": cpu_model(),
             "cpus": os.cpu_count(),
         },
-        "sandbox": obs.environment(),
-        "run": {
-            "exit_code": outcome.exit_code,
-            "timed_out": outcome.timed_out,
-            "seconds": round(outcome.seconds, 3),
-            "output_bytes": outcome.output_bytes,
-            **outcome.backend_info,
-        },
+        "sandbox": staged.observation.environment(),
+        "run": {**_run_facts(outcome), **outcome.backend_info},
+        **several,
     }
 
 
-def _summary(
-    job: Job, tests: tuple[TestResult, ...], outcome: RunOutcome, ending: Text | None, lang: str = "en"
-) -> str:
+def _summary(job: Job, tests: tuple[TestResult, ...], staged: Staged, lang: str = "en") -> str:
     score = sum(t.score for t in tests)
     total = sum(t.max_score for t in tests)
     figures = {"dataset": job.dataset.name, "profile": job.profile_name, "seed": job.seed}
@@ -156,15 +155,19 @@ def _summary(
         *(render(note, lang) for note in submission_notes(job.spec, job.submission)),
         *(render(note, lang) for note in job.notes),
     ]
-    if ending:
-        lines.append(say("grading.ended_early", ending=ending).render(lang))
-    if any(t.status is Status.FAILED for t in tests) and outcome.output.strip():
-        tail = outcome.output[-OUTPUT_TAIL_CHARS:]
-        lines += ["", say("grading.output_tail").render(lang), tail]
+    several = job.spec.staged
+    for stage in staged.outcomes:
+        if stage.ending and stage.outcome is not None:
+            ended = say("grading.run_ended", run=stage.name, ending=stage.ending) if several else None
+            lines.append((ended or say("grading.ended_early", ending=stage.ending)).render(lang))
+    printed = [(stage.name, stage.outcome.output) for stage in staged.outcomes if stage.outcome is not None]
+    output = "".join(f"[{name}]\n{text}\n" if several else text for name, text in printed if text.strip())
+    if any(t.status is Status.FAILED for t in tests) and output.strip():
+        lines += ["", say("grading.output_tail").render(lang), output[-OUTPUT_TAIL_CHARS:]]
     return "\n".join(lines)
 
 
-def _run_checks(job: Job, obs: Observation, lang: str) -> tuple[TestResult, ...]:
+def _run_checks(job: Job, obs: Observation | StagedObservation, lang: str) -> tuple[TestResult, ...]:
     """Every check of the spec, its title and message rendered in `lang`."""
     results = []
     for check_spec in job.spec.checks:
@@ -185,7 +188,7 @@ def _run_checks(job: Job, obs: Observation, lang: str) -> tuple[TestResult, ...]
     return tuple(results)
 
 
-def _training_loss(obs: Observation, epochs: int) -> tuple[float, ...]:
+def _training_loss(obs: Observation | StagedObservation, epochs: int) -> tuple[float, ...]:
     """The per-epoch loss curve the sandbox saved, for reports; anything malformed is dropped, not trusted."""
     try:
         curve = obs.array("training_loss")
@@ -225,13 +228,12 @@ def grade_submission(
                 gpu=options.gpu,
                 lang=options.lang,
             )
-            outcome = (runner or RUNNERS[options.backend]()).run(job, progress)
-            ending = ending_text(outcome, job.time_limit_s, spec.limits.memory_mb)
-            obs = Observation(job.artifacts, ending or say("ending.exit", code=0))
-            prepared = obs.step("prepare")
-            if not prepared.ok:
-                error = render(prepared.error)
-                reason = f"the grading environment could not start: {error}\n\n{outcome.output[-2000:]}"
+            staged = run_stages(job, runner or RUNNERS[options.backend](), progress)
+            obs = staged.observation
+            failed = staged.not_started()
+            if failed is not None:
+                printed = "".join(stage.outcome.output for stage in staged.outcomes if stage.outcome is not None)
+                reason = f"the grading environment could not start: {render(failed.error)}\n\n{printed[-2000:]}"
                 return not_graded(spec.id, submission.name, reason, spec_checks(spec, options.lang), options.lang)
             tests = _run_checks(job, obs, options.lang)
             return AssignmentResult(
@@ -240,8 +242,8 @@ def grade_submission(
                 status=SubmissionStatus.GRADED,
                 tests=tests,
                 execution_time=time.perf_counter() - started,
-                output=_summary(job, tests, outcome, ending, options.lang),
-                provenance=_provenance(job, outcome, obs, options.backend),
+                output=_summary(job, tests, staged, options.lang),
+                provenance=_provenance(job, staged, options.backend),
                 training_loss=_training_loss(obs, job.profile.epochs),
             )
     except HarnessError as exc:

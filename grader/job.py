@@ -72,6 +72,8 @@ class Job:
     """The one GPU this job may see (`--device cuda`; None: whatever the host shows)."""
     notes: tuple[Text, ...] = ()
     """What the student should know about how their file became the graded module (a notebook's unused cells)."""
+    student_code: bool = True
+    """Whether this run imports the submission; a run that only inspects a saved file gets no submission at all."""
 
     @property
     def profile(self) -> Profile:
@@ -166,7 +168,8 @@ def prepare(
             shutil.copyfile(path, target)
     job = {
         **fields,
-        "probe": spec.probe,
+        "probe": spec.stages[0].probe,
+        "stage": spec.stages[0].name,
         "submission": f"submission/{module}",
         "shown_as": submission.entry.name,
         "seed": seed,

@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, StringConstr
 from pydantic.dataclasses import dataclass
 
 from grader.messages import CATALOGUE, DEFAULT_LANG, render, say
-from grader.sandbox.layout import normalize
+from grader.sandbox.layout import PROBE_NAMES, normalize
 
 # The repository's assignments/, or where an image or an installation keeps them (GRADER_ASSIGNMENTS_DIR).
 ASSIGNMENTS_DIR = Path(os.environ.get("GRADER_ASSIGNMENTS_DIR") or Path(__file__).resolve().parents[1] / "assignments")
@@ -87,6 +87,34 @@ class Normalize:
 
 
 NonEmpty = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+RunName = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+
+
+@dataclass(frozen=True, config=_STRICT)
+class RunSpec:
+    """One sandbox run of a submission: a fresh process (or container) under the same limits, driven by `probe`.
+
+    A run with `student_code: false` never imports the submission: it inspects what an earlier run saved."""
+
+    name: RunName
+    probe: StrictStr
+    student_code: bool = True
+
+
+SINGLE_RUN = "main"
+"""The name of the one run of an assignment that declares `probe` instead of `runs`; its observations keep their
+plain names (`train`), where those of several runs are named by run (`save/train`)."""
+
+
+@dataclass(frozen=True, config=_STRICT)
+class Handoff:
+    """The file one run saves (the grader names the path) and the host passes, size-capped and never opened, to every
+    later run, read-only."""
+
+    file: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")]
+    source: RunName
+    """The run that writes it."""
+    max_mb: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1024)] = 64
 
 
 @dataclass(frozen=True, config=_STRICT)
@@ -139,7 +167,6 @@ class AssignmentSpec:
     title: StrictStr
     section: StrictStr
     framework: Framework
-    probe: StrictStr
     entries: Annotated[tuple[StrictStr, ...], Field(min_length=1)]
     seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)]
     datasets: tuple[DatasetName, ...]
@@ -149,7 +176,21 @@ class AssignmentSpec:
     limits: Limits
     checks: tuple[CheckSpec, ...]
     normalize: Normalize = Normalize()
+    probe: StrictStr | None = None
+    """The one run's probe; an assignment of several runs declares `runs` instead."""
+    runs: tuple[RunSpec, ...] = ()
+    handoff: Handoff | None = None
     folder: Path | None = None
+
+    @property
+    def stages(self) -> tuple[RunSpec, ...]:
+        """The sandbox runs of one submission, in order."""
+        return self.runs or (RunSpec(SINGLE_RUN, self.probe or ""),)
+
+    @property
+    def staged(self) -> bool:
+        """Several runs: observations are then named `<run>/<name>`."""
+        return bool(self.runs)
 
     @property
     def entry(self) -> str:
@@ -188,6 +229,28 @@ def _message(error: Mapping[str, Any]) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
+def _run_problems(spec: AssignmentSpec) -> list[str]:
+    """One run (`probe`) or several (`runs`), each with a known probe; a handoff between runs that exist."""
+    if (spec.probe is None) == (not spec.runs):
+        return ["probe: give either `probe` (one run) or `runs` (several), not both or neither"]
+    problems = []
+    names = [run.name for run in spec.runs]
+    for index, run in enumerate(spec.stages):
+        where = f"runs[{index}].probe" if spec.runs else "probe"
+        if run.probe not in PROBE_NAMES:
+            problems.append(f"{where}: unknown probe {run.probe!r} (known: {', '.join(sorted(PROBE_NAMES))})")
+    if len(set(names)) != len(names):
+        problems.append("runs: each run name may appear once")
+    if spec.runs and spec.runs[0].student_code is False:
+        problems.append("runs[0].student_code: the first run must run the student's code")
+    if spec.handoff is not None:
+        if spec.handoff.source not in names:
+            problems.append(f"handoff.source: {spec.handoff.source!r} is not one of runs {names}")
+        elif spec.handoff.source == names[-1]:
+            problems.append("handoff.source: the last run has no later run to hand its file to")
+    return problems
+
+
 def _semantic_problems(spec: AssignmentSpec) -> list[str]:
     """Cross-field rules pydantic cannot see: known check ids and each check's own parameters."""
     from grader.checks import CHECKS
@@ -201,6 +264,7 @@ def _semantic_problems(spec: AssignmentSpec) -> list[str]:
     for index, entry in enumerate(spec.entries):
         if Path(entry).name != entry or Path(entry).suffix not in ENTRY_SUFFIXES:
             problems.append(f"entries[{index}]: {entry!r} must be a file name ending in {' or '.join(ENTRY_SUFFIXES)}")
+    problems.extend(_run_problems(spec))
     if len(set(spec.entries)) != len(spec.entries):
         problems.append("entries: each file name may appear once")
     seen: set[str] = set()

@@ -14,6 +14,7 @@ from grader.job import Job
 from grader.messages import Renderable, Text, say
 from grader.registry import Registry
 from grader.spec import AssignmentSpec, CheckSpec, _message, _path
+from grader.stages import StagedObservation
 
 Said = Text | Sequence[Renderable | str]
 """A check's message, not yet rendered: one Text, or several parts shown one per line (Texts, an instructor's
@@ -34,7 +35,8 @@ class Outcome:
 class CheckContext:
     job: Job
     check: CheckSpec
-    obs: Observation
+    obs: Observation | StagedObservation
+    """One run's observations, or several runs' named `<run>/<name>`."""
 
     @property
     def spec(self) -> AssignmentSpec:

@@ -85,4 +85,17 @@ def placeholders(template: str) -> set[str]:
 
 
 # Every area's messages, registered once the helpers above exist.
-from grader.messages import checks, cli, cluster, feedback, grading, notebooks, platforms, report, sandbox, titles  # noqa: E402, F401
+from grader.messages import (  # noqa: E402, F401
+    checks,
+    cli,
+    cluster,
+    feedback,
+    grading,
+    notebooks,
+    platforms,
+    report,
+    sandbox,
+    saving,
+    stages,
+    titles,
+)

@@ -15,5 +15,8 @@ define(
         "title.softmax_sums": ("Softmax outputs sum to 1", "Softmax 출력의 합이 1"),
         "title.accuracy": ("Accuracy on held-out images", "비공개 평가 이미지에서의 정확도"),
         "title.loss_advice": ("Advice: softmax and CrossEntropyLoss", "조언: softmax와 CrossEntropyLoss"),
+        "title.roundtrip": ("Saved, then loaded in a fresh run", "저장 후 새 실행에서 불러오기"),
+        "title.saved_whole_model": ("The file holds the whole model", "파일에 모델 전체가 저장됨"),
+        "title.state_dict_file": ("The file holds a state_dict", "파일에 state_dict가 저장됨"),
     }
 )

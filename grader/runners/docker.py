@@ -34,6 +34,7 @@ from grader.runners.base import (
     thread_environment,
 )
 from grader.runners.local import FILE_SIZE_LIMIT
+from grader.sandbox.layout import HANDOFF_IN, HANDOFF_OUT
 
 CONTAINER_USER = "10001:10001"
 PIDS_LIMIT = 256
@@ -105,9 +106,14 @@ class DockerRunner:
         mounts = [
             f"{job.root / 'job.json'}:/job/job.json:ro",
             f"{job.root / 'data'}:/job/data:ro",
-            f"{job.root / 'submission'}:/job/submission:ro",
             f"{job.artifacts}:/job/artifacts:rw",
         ]
+        if job.student_code:  # a run that inspects a saved file never sees the student's code
+            mounts.append(f"{job.root / 'submission'}:/job/submission:ro")
+        if (job.root / HANDOFF_IN).is_dir():  # the file an earlier run saved, as the host copied it
+            mounts.append(f"{job.root / HANDOFF_IN}:/job/{HANDOFF_IN}:ro")
+        if (job.root / HANDOFF_OUT).is_dir():  # where this run saves it
+            mounts.append(f"{job.root / HANDOFF_OUT}:/job/{HANDOFF_OUT}:rw")
         if (job.workdir / "data").is_dir():  # torchvision's files, read-only inside the size-capped scratch folder
             mounts.append(f"{job.workdir / 'data'}:/job/work/data:ro")
         command = [

@@ -18,7 +18,8 @@ class SandboxJob:
 
     root: Path
     probe: str
-    submission: Path
+    submission: Path | None
+    """None in a run that must not import the student's code (it inspects a file an earlier run saved)."""
     seed: int
     epochs: int
     dataset: str
@@ -32,6 +33,11 @@ class SandboxJob:
     cells: CellMap | None = None
     import_error: str | None = None
     """Why the submission cannot be imported, found by the host (a notebook that is not valid, a syntax error)."""
+    stage: str = "main"
+    handoff_in: Path | None = None
+    """The file an earlier run saved, handed over by the host (read-only); None when there is none."""
+    handoff_out: Path | None = None
+    """Where this run must have the student's code save its file; None when this run saves nothing."""
 
     @property
     def artifacts(self) -> Path:
@@ -44,8 +50,9 @@ class SandboxJob:
     @classmethod
     def read(cls, root: Path) -> SandboxJob:
         raw = json.loads((root / "job.json").read_text(encoding="utf-8"))
-        submission = root / str(raw["submission"])
+        submission = None if raw.get("submission") is None else root / str(raw["submission"])
         error = raw.get("import_error")
+        handoff_in, handoff_out = raw.get("handoff_in"), raw.get("handoff_out")
         return cls(
             root=root,
             probe=str(raw["probe"]),
@@ -58,9 +65,12 @@ class SandboxJob:
             device=str(raw.get("device", "cpu")),
             mean=float(raw["normalize"]["mean"]),
             std=float(raw["normalize"]["std"]),
-            shown_as=str(raw.get("shown_as", submission.name)),
-            cells=CellMap.from_json(submission, raw.get("notebook")),
+            shown_as=str(raw.get("shown_as", "submission.py")),
+            cells=None if submission is None else CellMap.from_json(submission, raw.get("notebook")),
             import_error=None if error is None else str(error),
+            stage=str(raw.get("stage", "main")),
+            handoff_in=None if handoff_in is None else root / str(handoff_in),
+            handoff_out=None if handoff_out is None else root / str(handoff_out),
         )
 
     def canonical(self, pixels: np.ndarray) -> np.ndarray:

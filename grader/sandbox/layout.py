@@ -9,6 +9,17 @@ from pathlib import Path
 
 import numpy as np
 
+PROBE_NAMES = frozenset(
+    {"keras_mlp", "torch_loop", "lightning_module", "keras_save", "keras_inspect", "keras_load", "torch_save",
+     "torch_inspect", "torch_load"}
+)  # fmt: skip
+"""The sandbox's probes by name (grader/sandbox/probes.py registers exactly these), so a spec is checked without
+importing them."""
+HANDOFF_IN = "handoff"
+"""The folder, under the job root, where a run finds an earlier run's saved file (read-only)."""
+HANDOFF_OUT = "outbox"
+"""The folder, under the job root, where the saving run writes its file for the host to take."""
+
 
 def artifacts_dir(root: Path) -> Path:
     """Where the sandbox writes its observations (JSON, .npy, .npz) and the host reads them."""

@@ -15,7 +15,8 @@ from grader.sandbox.recorder import Recorder
 @dataclass(frozen=True)
 class Probe:
     prepare: Callable[[SandboxJob], dict[str, str] | None]
-    run: Callable[[SandboxJob, ModuleType, Recorder], None]
+    run: Callable[[SandboxJob, ModuleType | None, Recorder], None]
+    """Drives the run; the module is None in a run that must not import the student's code."""
     packages: tuple[str, ...]
     steps: tuple[str, ...]
 
