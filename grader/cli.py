@@ -403,6 +403,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from grader.calibration import calibrate
 
     spec = _spec(args.assignment)
+    if not any(check.id == "accuracy" for check in spec.checks):
+        raise UsageError(
+            f"{spec.id} has no accuracy threshold to calibrate; its tolerances and what the reference measured are in "
+            f"assignments/{spec.id}/calibration.md"
+        )
     name = _dataset_name(spec, args)
     try:
         dataset = datasets.load(name, args.data_dir)

@@ -159,7 +159,7 @@ class Session:
         self.spec, self.dataset_name, self.out = spec, dataset_name, out
         self.jobs, self.force, self.data_dir, self.retries = max(1, jobs), force, data_dir, retries
         limit = options.time_limit_s or spec.profiles[options.profile].time_limit_s
-        self.stall_timeout_s = stall_timeout_s or 2 * limit + STALL_MARGIN_S
+        self.stall_timeout_s = stall_timeout_s or 2 * spec.wall_time_s(limit) + STALL_MARGIN_S
         self.notify, self.remote = notify, remote
         self.options = replace(options, cpus=options.cpus or (split_cpus(jobs) if jobs > 1 else None))
         devices = visible_gpus() if options.device == "cuda" and remote is None else []

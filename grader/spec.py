@@ -187,6 +187,11 @@ class AssignmentSpec:
         """The sandbox runs of one submission, in order."""
         return self.runs or (RunSpec(SINGLE_RUN, self.probe or ""),)
 
+    def wall_time_s(self, per_run_s: float) -> float:
+        """The longest one submission can take when each of its runs gets `per_run_s`: what a platform's or a
+        watchdog's timeout must leave room for."""
+        return per_run_s * len(self.stages)
+
     @property
     def staged(self) -> bool:
         """Several runs: observations are then named `<run>/<name>`."""

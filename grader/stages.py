@@ -141,15 +141,18 @@ def take_file(source: Path, target: Path, max_bytes: int) -> HandoffRecord:
         if exc.errno == errno.ELOOP:
             return HandoffRecord(name, problem=say("handoff.link", file=name))
         return HandoffRecord(name, problem=say("handoff.unreadable", file=name, problem=exc.strerror or str(exc)))
+    info = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = say("handoff.folder", file=name)
+    elif not stat.S_ISREG(info.st_mode):
+        problem = say("handoff.not_file", file=name)
+    elif info.st_size > max_bytes:
+        problem = say("handoff.too_big", file=name, size=info.st_size, limit=max_bytes)
+    if problem is not None:
+        os.close(fd)
+        return HandoffRecord(name, info.st_size if stat.S_ISREG(info.st_mode) else None, problem=problem)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            return HandoffRecord(name, problem=say("handoff.folder", file=name))
-        if not stat.S_ISREG(info.st_mode):
-            return HandoffRecord(name, problem=say("handoff.not_file", file=name))
-        if info.st_size > max_bytes:
-            return HandoffRecord(name, info.st_size, problem=say("handoff.too_big", file=name, size=info.st_size,
-                                                                 limit=max_bytes))  # fmt: skip
         digest, size = hashlib.sha256(), 0
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as out:

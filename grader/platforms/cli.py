@@ -67,7 +67,8 @@ def _gradescope(args: argparse.Namespace, spec: AssignmentSpec, settings: Platfo
     )
     print(
         "Upload it as the autograder of a Gradescope programming assignment (base image: Ubuntu 22.04), and set "
-        f"its timeout above {spec.profiles[settings.profile].time_limit_s:g} s (the profile's limit) plus setup."
+        f"its timeout above {spec.wall_time_s(spec.profiles[settings.profile].time_limit_s):g} s (the profile's limit"
+        f"{f' for each of its {len(spec.stages)} runs' if spec.staged else ''}) plus setup."
     )
 
 
@@ -80,8 +81,9 @@ def _prairielearn(args: argparse.Namespace, spec: AssignmentSpec, settings: Plat
         f"profile; image {args.image}, job timeout {question.timeout_s} s"
     )
     if question.shortened:
+        per_run = " per run" if spec.staged else ""
         print(
-            f"note: student code gets {question.time_limit_s:g} s, not the profile's "
+            f"note: student code gets {question.time_limit_s:g} s{per_run}, not the profile's "
             f"{spec.profiles[settings.profile].time_limit_s:g} s: PrairieLearn stops a job after 600 s"
         )
     print("Copy the folder into your course's questions/, and push the image where PrairieLearn pulls it from.")

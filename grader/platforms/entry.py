@@ -183,7 +183,7 @@ def _grade_as(request: GradeRequest, spec: AssignmentSpec, user: str) -> Assignm
                 cwd=work,
                 capture_output=True,
                 text=True,
-                timeout=request.time_limit_s + CHILD_MARGIN_S,
+                timeout=spec.wall_time_s(request.time_limit_s) + CHILD_MARGIN_S,
                 check=False,
             )
             code, stderr = child.returncode, child.stderr

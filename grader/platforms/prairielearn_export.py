@@ -120,9 +120,10 @@ def export_prairielearn(export: PrairieLearnExport, out: Path) -> Question:
     if spec.folder is None:
         raise ExportError(f"{spec.id}: the spec has no assignment folder to package")
     limit = export.settings.time_limit_s or spec.profiles[export.settings.profile].time_limit_s  # type: ignore[index]
-    fitted = min(limit, MAX_TIMEOUT_S - MARGIN_S)
+    runs = len(spec.stages)  # each run of the submission gets the limit: together they must fit the ceiling
+    fitted = min(limit, (MAX_TIMEOUT_S - MARGIN_S) // runs)
     settings = replace(export.settings, time_limit_s=fitted)
-    timeout = int(fitted) + MARGIN_S
+    timeout = int(spec.wall_time_s(fitted)) + MARGIN_S
     out.mkdir(parents=True, exist_ok=True)
     info = json.dumps(info_json(export, timeout), indent=2, ensure_ascii=False)
     (out / "info.json").write_text(info + "\n", encoding="utf-8")
