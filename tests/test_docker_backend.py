@@ -18,6 +18,7 @@ from .conftest import ROOT, Grade, reference_source, write_submission
 
 pytestmark = pytest.mark.docker
 SOLUTIONS = ROOT / "solutions"
+ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.yaml"))
 
 
 def _skip_reason() -> str | None:
@@ -59,7 +60,7 @@ def _lost(result: object) -> list[str]:
     return sorted(t.check_id for t in result.tests if t.status is Status.FAILED)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("assignment", ["01_tf_quickstart", "02_torch_loop", "03_lightning_module"])
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_earns_full_marks_in_docker(docker_grade_as: Callable[[str], Grade], assignment: str) -> None:
     result = docker_grade_as(assignment)(SOLUTIONS / assignment / "submission.py", "reference")
     assert result.status is SubmissionStatus.GRADED, result.output
@@ -76,7 +77,7 @@ def test_reference_earns_full_marks_in_docker(docker_grade_as: Callable[[str], G
 
 EXAMPLES = [
     (assignment, name, spec)
-    for assignment in ("01_tf_quickstart", "02_torch_loop", "03_lightning_module")
+    for assignment in ASSIGNMENTS
     for name, spec in yaml.safe_load((SOLUTIONS / assignment / "examples" / "expected.yaml").read_text()).items()
 ]
 

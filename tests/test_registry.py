@@ -10,7 +10,7 @@ from grader.registry import Registry, RegistryError
 
 BUILTIN_CHECKS = {
     "runs", "data_pipeline", "architecture", "compile", "optimizer", "zero_grad", "train_eval_mode",
-    "lightning_hooks", "softmax_sums", "accuracy", "loss_advice",
+    "lightning_hooks", "softmax_sums", "accuracy", "loss_advice", "saved_whole_model", "state_dict_file", "roundtrip",
 }  # fmt: skip
 
 
@@ -102,3 +102,10 @@ def test_registering_existing_check_id_raises() -> None:
     assert after == before
     assert CHECKS["runs"].run is before["runs"].run
     assert CHECKS["runs"].params_type is not NoParams
+
+
+def test_the_sandbox_registers_exactly_the_probes_specs_may_name() -> None:
+    from grader.sandbox.layout import PROBE_NAMES
+    from grader.sandbox.probes import PROBES
+
+    assert set(PROBES) == PROBE_NAMES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import re
@@ -451,6 +452,53 @@ def test_gradebook_shows_what_a_regrade_changed(tmp_path: Path, alice: Assignmen
     assert rows[0][-2:] == ["previous", "change"]
     assert [row[-2:] for row in rows[1:]] == [["missing", ""], ["5", "-4"]]
     assert "previous" not in read_csv(write_gradebook([alice], tmp_path / "h.csv"))[0]
+
+
+def _needs_review(result: AssignmentResult, check_id: str) -> AssignmentResult:
+    """The result with one check's observations contradicting each other, as `zero_grad` reports it."""
+    tests = tuple(
+        replace(test, metrics={**test.metrics, "manual_review": 1}) if test.check_id == check_id else test
+        for test in result.tests
+    )
+    return replace(result, tests=tests)
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "marker"),
+    [
+        ("en", "manual review: runs, compile (the grader's observations contradict each other)", "needs manual review"),
+        ("ko", "수동 검토 필요: runs, compile (채점기의 관찰 결과가 서로 맞지 않음)", "수동 검토 필요"),
+    ],
+)
+def test_a_check_that_needs_a_manual_review_is_shown_to_the_instructor(
+    tmp_path: Path, alice: AssignmentResult, bob: AssignmentResult, lang: str, note: str, marker: str
+) -> None:
+    """bob's failed `compile` and alice's passed `runs` both hold manual_review=1: the gradebook's note names them, and
+    report.html counts them, lists them in a table of their own, and flags bob's row among the failures."""
+    flagged = [_needs_review(alice, "runs"), _needs_review(_needs_review(bob, "compile"), "runs")]
+    write_class_outputs(flagged, tmp_path, lang=lang, formats=[], summary=ClassSummary("T"))
+    rows = read_csv(tmp_path / "gradebook.csv")
+    notes = {row[0]: row[rows[0].index("note")] for row in rows[1:]}
+    assert notes == {"alice": note.replace(", compile", ""), "bob": note}
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f"<b>3</b>{marker}" in page
+    heading, failures = page.split('<div class="summary">')[1].split("<h2>")[1:3]
+    assert heading.startswith(html.escape(say("report.manual_review_heading").render(lang)))
+    assert heading.count("<tr><td>") == 3  # alice's runs (passed), bob's compile and runs
+    assert "<td>alice</td><td>01_tf_quickstart</td><td>Runs without errors" in heading
+    assert (
+        f'<td>bob</td><td>01_tf_quickstart</td><td>Optimizer and loss <span class="manual-review">{marker}</span>'
+        in page
+    )
+    assert "manual-review" not in failures.split("Accuracy")[-1]  # bob's accuracy failure is not flagged
+
+
+def test_without_a_manual_review_nothing_is_flagged(tmp_path: Path, results: list[AssignmentResult]) -> None:
+    page = render_report(results, "T")
+    assert "manual review" not in page and 'class="manual-review"' not in page
+    assert all(
+        row[-1] in ("", REASON.splitlines()[0]) for row in read_csv(write_gradebook(results, tmp_path / "g.csv"))[1:]
+    )
 
 
 def test_a_format_not_asked_again_is_removed_and_one_submission_gets_no_class_outputs(

@@ -12,7 +12,9 @@ from grader.checks import (
     optimizer,
     roundtrip,
     runs,
+    saved_whole_model,
     softmax_sums,
+    state_dict_file,
     train_eval_mode,
     zero_grad,
 )
@@ -32,7 +34,9 @@ __all__ = [
     "optimizer",
     "roundtrip",
     "runs",
+    "saved_whole_model",
     "softmax_sums",
+    "state_dict_file",
     "train_eval_mode",
     "zero_grad",
 ]

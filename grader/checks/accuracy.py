@@ -1,5 +1,6 @@
 """`accuracy`: measured by the grader, never reported by the student: the trained weights, run through the reference
-architecture on held-out images that student code never receives, must reach the (dataset, profile) threshold."""
+architecture on held-out images that student code never receives, must reach the (dataset, profile) threshold.
+Weights recorded as exported yet not there contradict each other: the check asks for a manual review."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class AccuracyParams:
     thresholds: dict[StrictStr, dict[StrictStr, float]]
     step: StrictStr = "train"
     weights: StrictStr = "weights_trained"
+    export_step: StrictStr = "export_weights"
+    """The step that records `weights`: when it finished, the weights must be there."""
     hint: Words | None = None
     """What to look at when the accuracy is below the threshold."""
 
@@ -44,7 +47,10 @@ def accuracy(ctx: CheckContext, params: AccuracyParams) -> Outcome:
     step = ctx.obs.step(params.step)
     try:
         weights = ordered(ctx.obs.arrays(params.weights))
-    except ArtifactError:
+    except ArtifactError as exc:
+        if ctx.obs.step(params.export_step).ok:  # exported, yet not there: the records were changed afterwards
+            inconsistent = say("accuracy.inconsistent", problem=str(exc))
+            return Outcome(False, [inconsistent, say("manual_review")], {"manual_review": 1})
         return Outcome(False, [step_problem(step, f"`{params.step}(...)`"), say("accuracy.no_weights")])
     x, y = job.truth.heldout
     try:

@@ -47,7 +47,8 @@ def _same(expected: object, found: object) -> bool:
     return expected == found
 
 
-def _layer_problems(expected: tuple[LayerSpec, ...], found: list[dict[str, Any]]) -> list[Text]:
+def layer_problems(expected: tuple[LayerSpec, ...], found: list[dict[str, Any]]) -> list[Text]:
+    """What differs between the expected layers and those found, one line each (also used for a saved model's)."""
     chain = " -> ".join(describe(layer) for layer in expected)
     if len(found) != len(expected):
         layers = " -> ".join(describe(layer) for layer in found) or say("architecture.no_layers")
@@ -100,7 +101,7 @@ def architecture(ctx: CheckContext, params: ArchitectureParams) -> Outcome:
     if not step.ok:
         return Outcome(False, step_problem(step, f"`{params.step}()`"))
     found = step.facts.get("layers") if isinstance(step.facts.get("layers"), list) else []
-    problems = _layer_problems(params.layers, found)
+    problems = layer_problems(params.layers, found)
     shape = step.facts.get("input_shape")
     if params.input_shape is not None and (not shape or tuple(shape[1:]) != params.input_shape):
         found_shape = str(tuple(shape[1:])) if shape else None

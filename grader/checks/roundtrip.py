@@ -32,6 +32,9 @@ class RoundtripParams:
     saved_weights: StrictStr
     loaded_weights: StrictStr
     tolerance: float = Field(default=1e-6, gt=0)
+    file_weights: StrictStr | None = None
+    """The weights the file itself holds, as a run without student code read them (`inspect/weights`): they tell a
+    load that loaded nothing from a save that wrote another model."""
     forbidden: dict[StrictStr, Words] = Field(default_factory=dict)
     """Functions the load must not call (counted by the loading run in its step's `calls`), each with why."""
     training_hint: Words | None = None
@@ -51,6 +54,17 @@ def _matched(saved: dict[str, np.ndarray], loaded: dict[str, np.ndarray]) -> int
     )
 
 
+def _from_file(ctx: CheckContext, params: RoundtripParams, loaded: dict[str, np.ndarray]) -> bool:
+    """Whether the returned model holds every weight of the file, a file that is not the model it was given."""
+    if params.file_weights is None:
+        return False
+    try:
+        in_file = ctx.obs.arrays(params.file_weights)
+    except ArtifactError:
+        return False
+    return bool(in_file) and _matched(in_file, loaded) == len(in_file)
+
+
 def _explain(ctx: CheckContext, params: RoundtripParams) -> tuple[list[Text | Words], dict[str, int]]:
     """Why the outputs differ, from the other observations; a manual review when they do not say."""
     step = ctx.obs.step(params.step)
@@ -61,6 +75,8 @@ def _explain(ctx: CheckContext, params: RoundtripParams) -> tuple[list[Text | Wo
         return [], {}
     matched = _matched(saved, loaded)
     counts = {"weights_matched": matched, "weights_saved": len(saved)}
+    if matched == 0 and _from_file(ctx, params, loaded):
+        return [say("roundtrip.file_not_saved_model")], counts
     if matched == 0:
         lines: list[Text | Words] = [say("roundtrip.none_loaded", call=params.call)]
         return [*lines, *([params.not_loaded_hint] if params.not_loaded_hint else [])], counts

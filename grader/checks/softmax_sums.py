@@ -1,11 +1,20 @@
-"""`softmax_sums`: `predict_proba` returns probabilities: non-negative rows that each sum to 1, not all alike.
+"""`softmax_sums`: `predict_proba` returns the model's own probabilities: non-negative rows that each sum to 1, not all
+alike, and the very rows the model computes for those images.
 
-When they are not, the model's own forward pass on the same images (recorded for `architecture`) tells whose fault it
-is: a model whose output is already probabilities means predict_proba changed it (took a log, say); a model whose
-output is not means the last layer lacks its softmax.
+When the rows are not probabilities, the model's own forward pass on the same images (recorded for `architecture`)
+tells whose fault it is: a model whose output is already probabilities means predict_proba changed it (took a log,
+say); a model whose output is not means the last layer lacks its softmax.
+
+Well-formed rows are not enough, since random or looked-up probabilities are well formed too: they are compared with
+the grader's own NumPy forward pass of the weights the sandbox recorded when the probabilities were computed. Rows that
+instead match the model's own recorded forward pass are the model's output as well (a model that departs from the
+reference loses `architecture`, not this check); when neither can be computed, no comparison is made and the metrics
+say why.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 from pydantic import ConfigDict, Field, StrictStr
@@ -13,12 +22,16 @@ from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.job import PROBE_ROWS
 from grader.messages import Text, say
-from grader.spec import Words
+from grader.reference import FORWARDS, ReferenceMismatch, ordered
+from grader.spec import AssignmentSpec, Words
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class SoftmaxParams:
+    reference: StrictStr
+    """The reference forward pass (grader/reference.py) the recorded weights are run through."""
     tolerance: float = Field(default=1e-5, gt=0)
     classes: int = 10
     step: StrictStr = "predict_proba"
@@ -27,6 +40,21 @@ class SoftmaxParams:
     """What returned the probabilities, in the student's terms."""
     model_output: StrictStr = "forward_initial"
     """The model's own output on the same images, as the sandbox recorded it for `architecture`."""
+    weights: StrictStr = "weights_initial"
+    """The weights the model held when the probabilities were computed (before training in every probe)."""
+    min_agree: int = Field(default=19, ge=1)
+    """Rows whose most likely class must be the one the model gives."""
+    prob_tolerance: float = Field(default=1e-4, gt=0)
+    """Largest difference allowed between a returned probability and the model's."""
+
+
+def _cross(params: SoftmaxParams, spec: AssignmentSpec) -> list[str]:
+    problems = []
+    if params.reference not in FORWARDS:
+        problems.append(f".reference: unknown reference model {params.reference!r} (known: {', '.join(FORWARDS)})")
+    if params.min_agree > PROBE_ROWS:
+        problems.append(f".min_agree: at most the {PROBE_ROWS} probe images, found {params.min_agree}")
+    return problems
 
 
 def _worst_sum(rows: np.ndarray) -> float:
@@ -34,22 +62,94 @@ def _worst_sum(rows: np.ndarray) -> float:
     return float(sums[np.abs(sums - 1.0).argmax()])
 
 
+def _model_rows(ctx: CheckContext, params: SoftmaxParams, shape: tuple[int, ...]) -> np.ndarray | str:
+    """The model's own recorded forward pass, or why it cannot stand for the model's output."""
+    if params.array == params.model_output:
+        return f"{params.array} is itself the model's forward pass"
+    try:
+        rows = ctx.obs.array(params.model_output)
+    except ArtifactError as exc:
+        return str(exc)
+    if rows.shape != shape or not np.isfinite(rows).all():
+        return f"{params.model_output}: shape {rows.shape} or values unusable"
+    return rows
+
+
 def _cause(ctx: CheckContext, params: SoftmaxParams, shape: tuple[int, ...]) -> Text | None:
     """Who changed the probabilities: predict_proba, or a model without softmax; None when the grader cannot tell."""
     if params.array == params.model_output:  # the model's output itself is checked: only its last layer can be wrong
         return say("softmax_sums.last_layer")
-    try:
-        model = ctx.obs.array(params.model_output)
-    except ArtifactError:
-        return None
-    if model.shape != shape or not np.isfinite(model).all():
+    model = _model_rows(ctx, params, shape)
+    if isinstance(model, str):
         return None
     if model.min() >= 0 and abs(_worst_sum(model) - 1.0) <= params.tolerance:
         return say("softmax_sums.changed", what=params.what)
     return say("softmax_sums.no_softmax", model_sum=_worst_sum(model), model_min=float(model.min()))
 
 
-@check("softmax_sums", SoftmaxParams)
+def _candidates(
+    ctx: CheckContext, params: SoftmaxParams, weights: list[np.ndarray], shape: tuple[int, ...]
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """What the model computes for the probe images, by source (`reference`, then `model_output`), and why a source
+    is unavailable."""
+    found: dict[str, np.ndarray] = {}
+    missing: list[str] = []
+    try:
+        found["reference"] = FORWARDS[params.reference](weights, ctx.probe_inputs())
+    except ReferenceMismatch as exc:
+        missing.append(str(exc))
+    model = _model_rows(ctx, params, shape)
+    if isinstance(model, str):
+        missing.append(model)
+    else:
+        found["model_output"] = model
+    return found, missing
+
+
+def _own_output(
+    ctx: CheckContext, params: SoftmaxParams, probs: np.ndarray, metrics: Mapping[str, float | int | str]
+) -> Outcome:
+    """Well-formed rows pass only if they are what the model computes for the probe images."""
+    rows = len(probs)
+    ok = say("softmax_sums.ok", rows=rows, worst=metrics["max_sum_error"])
+    try:
+        weights = ordered(ctx.obs.arrays(params.weights))
+    except ArtifactError as exc:  # every probe records the weights before it asks for probabilities
+        inconsistent = say("softmax_sums.inconsistent", what=params.what, problem=str(exc))
+        return Outcome(False, [inconsistent, say("manual_review")], {**metrics, "manual_review": 1})
+    found, missing = _candidates(ctx, params, weights, probs.shape)
+    if not found:
+        return Outcome(True, ok, {**metrics, "compared_with": "none", "not_compared": "; ".join(missing)})
+    compared = {
+        source: (int((probs.argmax(axis=1) == model.argmax(axis=1)).sum()), float(np.abs(probs - model).max()))
+        for source, model in found.items()
+    }
+    for source, (agree, difference) in compared.items():
+        if agree >= params.min_agree and difference <= params.prob_tolerance:
+            figures = {"compared_with": source, "argmax_agree": agree, "max_difference": difference}
+            return Outcome(True, [ok, say("softmax_sums.own", rows=rows, agree=agree)], {**metrics, **figures})
+    source, (agree, difference) = next(iter(compared.items()))  # the reference's figures when it applies
+    lines = [
+        say(
+            "softmax_sums.not_own",
+            what=params.what,
+            source=say("softmax_sums.by_reference") if source == "reference" else say("softmax_sums.by_model"),
+            rows=rows,
+            agree=agree,
+            min_agree=params.min_agree,
+            difference=difference,
+            tolerance=params.prob_tolerance,
+        ),
+    ]
+    modes = ctx.obs.step(params.step).facts.get("modes")  # the torch probes count forward calls in train mode
+    if isinstance(modes, dict) and isinstance(modes.get("train_mode"), int) and modes["train_mode"] > 0:
+        lines.append(say("softmax_sums.dropout", what=params.what))
+    lines.append(say("softmax_sums.return_own"))
+    figures = {"compared_with": source, "argmax_agree": agree, "max_difference": difference}
+    return Outcome(False, lines, {**metrics, **figures})
+
+
+@check("softmax_sums", SoftmaxParams, _cross)
 def softmax_sums(ctx: CheckContext, params: SoftmaxParams) -> Outcome:
     step = ctx.obs.step(params.step)
     if not step.ok:
@@ -79,4 +179,4 @@ def softmax_sums(ctx: CheckContext, params: SoftmaxParams) -> Outcome:
         return Outcome(False, [problem] if cause is None else [problem, cause], metrics)
     if np.abs(probs - probs[0]).max() < 1e-6:
         return Outcome(False, say("softmax_sums.constant", what=params.what), metrics)
-    return Outcome(True, say("softmax_sums.ok", rows=rows, worst=worst), metrics)
+    return _own_output(ctx, params, probs, metrics)

@@ -1,9 +1,13 @@
 """`train_eval_mode`: model.train() while training; model.eval() and no gradient tracking while evaluating.
 
 The grader hands each function the model left in the *other* mode, so only code that sets the mode itself passes.
+Mode counts the probe cannot have recorded (a finished step without them, more train-mode calls than calls) mean the
+records were changed: the check asks for a manual review rather than report a mode that may be false.
 """
 
 from __future__ import annotations
+
+import json
 
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
@@ -18,12 +22,29 @@ class ModeParams:
     eval_step: StrictStr = "evaluate"
 
 
+_COUNTS = ("calls", "train_mode", "grad_enabled")
+
+
+def _possible(modes: object) -> bool:
+    """What the probe's mode spy can record: nothing yet, or counts where no mode outnumbers the calls."""
+    if modes == {}:
+        return True
+    if not isinstance(modes, dict) or set(modes) != set(_COUNTS):
+        return False
+    if not all(type(modes[key]) is int and modes[key] >= 0 for key in _COUNTS):
+        return False
+    return modes["train_mode"] <= modes["calls"] and modes["grad_enabled"] <= modes["calls"]
+
+
 @check("train_eval_mode", ModeParams)
 def train_eval_mode(ctx: CheckContext, params: ModeParams) -> Outcome:
     problems: list[Text] = []
     for name in (params.train_step, params.eval_step):
         step = ctx.obs.step(name)
-        modes = step.facts.get("modes") if isinstance(step.facts.get("modes"), dict) else {}
+        modes = step.facts.get("modes", None if step.ok else {})  # the probe records modes whenever a step finishes
+        if not _possible(modes):
+            inconsistent = say("train_eval_mode.inconsistent", name=name, found=json.dumps(modes)[:200])
+            return Outcome(False, [inconsistent, say("manual_review")], {"manual_review": 1})
         calls = int(modes.get("calls", 0))
         if not calls:
             problems.append(

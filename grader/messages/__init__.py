@@ -91,6 +91,7 @@ from grader.messages import (  # noqa: E402, F401
     cluster,
     feedback,
     grading,
+    keras_saving,
     notebooks,
     platforms,
     report,
@@ -98,4 +99,5 @@ from grader.messages import (  # noqa: E402, F401
     saving,
     stages,
     titles,
+    torch_saving,
 )

@@ -19,6 +19,12 @@ define(
         "step.skipped": ("{what} was not run: {reason}", "{what} 실행을 건너뛰었습니다: {reason}"),
         "step.unfinished": ("{what} did not finish: {reason}", "{what} 실행이 끝나지 않았습니다: {reason}"),
         "what.forward_pass": ("the model's forward pass", "모델의 forward"),
+        "manual_review": (
+            "The grader cannot tell which is true (its records may have been changed while your code ran), so it "
+            "gives no reason of its own: this check needs a manual review by your instructor.",
+            "채점기는 어느 쪽이 맞는지 알 수 없으므로(코드가 실행되는 동안 채점기의 기록이 바뀌었을 수 있습니다) "
+            "이유를 추측하지 않습니다. 이 검사는 담당 교수자의 수동 검토가 필요합니다.",
+        ),
         # runs
         "runs.ok": (
             "{file} imported and all {count} functions ran without error.",
@@ -204,13 +210,21 @@ define(
         ),
         "zero_grad.inconsistent": (
             "The grader's observations contradict each other: no optimizer step was recorded during `{step}`, yet the "
-            "model's weights changed in training. The grader cannot tell which is true (the grader's records may "
-            "have been changed while your code ran), so it gives no reason of its own: this check needs a manual "
-            "review by your instructor.",
+            "model's weights changed in training.",
             "채점기의 관찰 결과가 서로 맞지 않습니다. `{step}` 동안 optimizer step이 한 번도 기록되지 않았는데 "
-            "학습 중에 모델의 가중치는 바뀌었습니다. 채점기는 어느 쪽이 맞는지 알 수 없으므로(코드가 실행되는 동안 "
-            "채점기의 기록이 바뀌었을 수 있습니다) 이유를 추측하지 않습니다. 이 검사는 담당 교수자의 수동 검토가 "
-            "필요합니다.",
+            "학습 중에 모델의 가중치는 바뀌었습니다.",
+        ),
+        "zero_grad.gradients_missing": (
+            "The grader's observations contradict each other: `{step}` finished with optimizer_steps={steps} in its "
+            "record, yet the gradients the grader records from the first optimizer step on are missing ({problem}).",
+            "채점기의 관찰 결과가 서로 맞지 않습니다. `{step}`은 기록상 optimizer_steps={steps}로 끝났는데, 채점기가 "
+            "첫 optimizer step부터 기록하는 gradient가 없습니다 ({problem}).",
+        ),
+        "zero_grad.steps_disagree": (
+            "The grader's observations contradict each other: the record of `{step}` counts {steps} optimizer "
+            "step(s), yet the grader recorded the gradients of {recorded}.",
+            "채점기의 관찰 결과가 서로 맞지 않습니다. `{step}`의 기록에는 optimizer step이 {steps}번인데, 채점기는 "
+            "{recorded}번의 step에서 gradient를 기록했습니다.",
         ),
         "zero_grad.unreadable": (
             "the grader could not read the recorded gradients",
@@ -247,6 +261,12 @@ define(
         "train_eval_mode.failed": (
             "The model's train and eval modes are not set as in the course note:",
             "train mode와 eval mode 전환이 강의 노트와 다릅니다:",
+        ),
+        "train_eval_mode.inconsistent": (
+            "The grader's observations contradict each other: `{name}` was recorded, yet the record of the model's "
+            "modes during it is not one the grader can have written ({found}).",
+            "채점기의 관찰 결과가 서로 맞지 않습니다. `{name}`의 실행은 기록되었는데, 그동안의 모델 mode 기록은 "
+            "채점기가 쓸 수 있는 기록이 아닙니다 ({found}).",
         ),
         "train_eval_mode.never_called": (
             "`{name}` never called the model",
@@ -350,6 +370,46 @@ define(
             "every row of {what} is the same: the output does not depend on the image",
             "{what}의 모든 행이 똑같습니다. 출력이 이미지에 따라 달라지지 않습니다",
         ),
+        "softmax_sums.own": (
+            "They are what the model computes for these images (the same most likely class in {agree} of {rows} "
+            "rows, every probability within the tolerance).",
+            "모델이 이 이미지들에 대해 계산하는 값과 같습니다 ({rows}개 행 중 {agree}개에서 가장 가능성이 높은 "
+            "클래스가 같고, 모든 확률이 허용 오차 이내입니다).",
+        ),
+        "softmax_sums.not_own": (
+            "the rows of {what} are not the model's own output for these {rows} images: compared with {source}, "
+            "{agree} of {rows} rows have the same most likely class (at least {min_agree} needed) and the largest "
+            "probability difference is {difference:.3g} (at most {tolerance:g} allowed).",
+            "{what}의 행은 이 이미지 {rows}장에 대한 모델 자체의 출력이 아닙니다. {source}와 비교하면 가장 가능성이 "
+            "높은 클래스가 같은 행은 {rows}개 중 {agree}개이고 (적어도 {min_agree}개여야 함), 확률의 차이는 최대 "
+            "{difference:.3g}입니다 ({tolerance:g} 이하여야 함).",
+        ),
+        "softmax_sums.by_reference": (
+            "the grader's own forward pass of the model's weights through the course note's MLP",
+            "채점기가 모델의 가중치로 강의 노트의 MLP를 직접 계산한 결과",
+        ),
+        "softmax_sums.by_model": (
+            "the model's own forward pass as the grader recorded it",
+            "채점기가 기록한 모델 자체의 forward 결과",
+        ),
+        "softmax_sums.return_own": (
+            "Return exactly what the model computes for x, unchanged: not random, uniform or looked-up probabilities "
+            "(course note: 모델 확률 출력).",
+            "모델이 x에 대해 계산한 값을 바꾸지 말고 그대로 반환하세요. 무작위 값, 균등 분포, 미리 찾아 둔 확률이 "
+            "아니어야 합니다 (강의 노트: 모델 확률 출력).",
+        ),
+        "softmax_sums.dropout": (
+            "{what} ran the model in train mode, so dropout was on: call model.eval() first (course note 2-1: "
+            "model.eval()).",
+            "{what}에서 모델이 train mode로 실행되어 dropout이 켜져 있었습니다. 먼저 model.eval()을 호출하세요 "
+            "(강의 노트 2-1: model.eval()).",
+        ),
+        "softmax_sums.inconsistent": (
+            "The grader's observations contradict each other: {what} was recorded, but the model's weights, which "
+            "the grader records before it, are not ({problem}).",
+            "채점기의 관찰 결과가 서로 맞지 않습니다. {what}의 결과는 기록되었는데, 채점기가 그보다 먼저 기록하는 "
+            "모델의 가중치는 없습니다 ({problem}).",
+        ),
         # accuracy
         "accuracy.ok": (
             "accuracy {accuracy:.4f} on {images:,} held-out {dataset} images ({profile} profile); the threshold is "
@@ -364,6 +424,12 @@ define(
             "기준({threshold:.2f})보다 낮습니다.",
         ),
         "accuracy.no_weights": ("There are no trained weights to evaluate.", "평가할 학습된 가중치가 없습니다."),
+        "accuracy.inconsistent": (
+            "The grader's observations contradict each other: the trained weights were recorded as exported, yet "
+            "they are not there ({problem}).",
+            "채점기의 관찰 결과가 서로 맞지 않습니다. 학습된 가중치를 내보냈다고 기록되었는데 가중치가 없습니다 "
+            "({problem}).",
+        ),
         "accuracy.mismatch": (
             "the trained weights do not fit the reference architecture, so they cannot be scored: {problem}",
             "학습된 가중치가 참조 구조에 맞지 않아 평가할 수 없습니다: {problem}",

@@ -46,5 +46,14 @@ define(
         "report.assignment": ("assignment", "과제"),
         "report.check": ("check", "검사"),
         "report.reason": ("reason", "이유"),
+        "report.manual_review": ("needs manual review", "수동 검토 필요"),
+        "report.manual_review_heading": (
+            "Needs manual review (the grader's observations contradict each other)",
+            "수동 검토 필요 (채점기의 관찰 결과가 서로 맞지 않음)",
+        ),
+        "report.manual_review_note": (
+            "manual review: {checks} (the grader's observations contradict each other)",
+            "수동 검토 필요: {checks} (채점기의 관찰 결과가 서로 맞지 않음)",
+        ),
     }
 )

@@ -21,6 +21,12 @@ define(
             "돌려준 모델에 저장한 가중치가 하나도 없습니다. `{call}`이(가) 모델을 만들었지만 아무것도 불러오지 "
             "않았습니다.",
         ),
+        "roundtrip.file_not_saved_model": (
+            "The returned model holds exactly the weights in the file, but the file does not hold the model the save "
+            "function was given: save the model you receive, as it is, not a new one.",
+            "돌려준 모델에는 파일의 가중치가 그대로 들어 있지만, 그 파일에는 저장 함수가 받은 모델이 들어 있지 "
+            "않습니다. 새 모델이 아니라 전달받은 모델을 그대로 저장하세요.",
+        ),
         "roundtrip.some_loaded": (
             "Only {matched} of the {total} saved weight arrays are in the model `{call}` returned.",
             "`{call}`이(가) 돌려준 모델에는 저장한 가중치 배열 {total}개 중 {matched}개만 들어 있습니다.",

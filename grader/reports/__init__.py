@@ -82,7 +82,7 @@ def write_class_outputs(
             (folder / PRAIRIELEARN_FILENAME).unlink(missing_ok=True)
         written.append(write_feedback(result, folder, lang, reveal))
     if summary.is_class:
-        written.append(write_gradebook(results, out / gradebook.FILENAME))
+        written.append(write_gradebook(results, out / gradebook.FILENAME, lang))
         written.append(write_junit(results, out / junit.FILENAME, summary.wall_s))
         written.append(write_report(results, out / html_report.FILENAME, summary.title, lang, summary.unrecognised))
     return written

@@ -44,6 +44,12 @@ def not_graded_reason(result: AssignmentResult) -> str:
     return reason.strip() or "no reason recorded"
 
 
+def manual_reviews(result: AssignmentResult) -> list[str]:
+    """The checks whose observations contradicted each other (`manual_review` in their metrics): the grader gave no
+    reason of its own, so the instructor must look, whatever the score says."""
+    return [test.check_id for test in result.tests if test.metrics.get("manual_review") == 1]
+
+
 def points(value: float) -> str:
     """`1`, `2.5`, `0.333333`: points without float noise or a trailing `.0`."""
     text = f"{round(value, 6):.6f}".rstrip("0").rstrip(".")

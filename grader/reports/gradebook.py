@@ -2,8 +2,9 @@
 
 A not-graded submission has empty point cells (never 0) and `not_graded` in its status column, so nobody enters a
 harness failure as a zero the student earned; a missing one has empty cells and `missing`. `note` says why in one
-line. When a result replaced an earlier one (a regrade), `previous` and `change` show the earlier total and the
-difference (the earlier file is in `<student>/history/`).
+line, and for a graded one which checks need a manual review (in the session's language). When a result replaced an
+earlier one (a regrade), `previous` and `change` show the earlier total and the difference (the earlier file is in
+`<student>/history/`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.reports._common import atomic_write_text, first_line, not_graded_reason, points
+from grader.messages import say
+from grader.reports._common import atomic_write_text, first_line, manual_reviews, not_graded_reason, points
 from grader.results import AssignmentResult, SubmissionStatus
 
 FILENAME = "gradebook.csv"
@@ -28,7 +30,7 @@ def check_columns(results: Sequence[AssignmentResult]) -> list[str]:
     return list(seen)
 
 
-def rows(results: Sequence[AssignmentResult]) -> list[list[str]]:
+def rows(results: Sequence[AssignmentResult], lang: str = "en") -> list[list[str]]:
     """Header then one row per submission, sorted by student (then assignment) so reruns diff cleanly."""
     checks = check_columns(results)
     regraded = any(result.provenance.get("previous") for result in results)
@@ -45,16 +47,19 @@ def rows(results: Sequence[AssignmentResult]) -> list[list[str]]:
             points(result.max_score),
             result.status.value,
             f"{result.execution_time:.3f}",
-            _text_cell(_note(result)),
+            _text_cell(_note(result, lang)),
         ]
         table.append(row + (_change(result) if regraded else []))
     return table
 
 
-def _note(result: AssignmentResult) -> str:
+def _note(result: AssignmentResult, lang: str) -> str:
     if result.status is SubmissionStatus.NOT_GRADED:
         return first_line(not_graded_reason(result))
-    return first_line(result.output) if result.status is SubmissionStatus.MISSING else ""
+    if result.status is SubmissionStatus.MISSING:
+        return first_line(result.output)
+    review = manual_reviews(result)
+    return say("report.manual_review_note", checks=", ".join(review)).render(lang) if review else ""
 
 
 def _change(result: AssignmentResult) -> list[str]:
@@ -70,10 +75,10 @@ def _change(result: AssignmentResult) -> list[str]:
     return [shown, ("+" if delta > 0 else "") + points(delta)]
 
 
-def write_gradebook(results: Sequence[AssignmentResult], path: Path) -> Path:
+def write_gradebook(results: Sequence[AssignmentResult], path: Path, lang: str = "en") -> Path:
     """UTF-8 with a BOM so that spreadsheet programs read Korean names correctly; Python's csv reads it as well."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows(results))
+    csv.writer(buffer).writerows(rows(results, lang))
     return atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig")
 
 

@@ -4,7 +4,9 @@ Self-contained (inline CSS, plots as base64 PNG) so it can be mailed or archived
 plots use matplotlib's object API (`Figure` + the Agg canvas), never pyplot, so no global backend or figure state is
 touched in the process that grades. Every string a student controls is escaped with `html.escape`. The page is in the
 session's language; plots carry numbers only, their axis titles are captions in the page (grader/messages/report.py).
-Missing submissions are listed apart and count in no mean, median, histogram or pass rate.
+Missing submissions are listed apart and count in no mean, median, histogram or pass rate. Checks whose observations
+contradicted each other (`manual_review` in their metrics) are counted at the top, listed in their own table, and
+flagged in the failures table, so a score the grader could not vouch for is not taken as final.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.messages import check_lang, say
-from grader.reports._common import atomic_write_text, excerpt, first_line, not_graded_reason, points
+from grader.reports._common import atomic_write_text, excerpt, first_line, manual_reviews, not_graded_reason, points
 from grader.reports.gradebook import check_columns
 from grader.results import AssignmentResult, Status, SubmissionStatus
 
@@ -41,6 +43,7 @@ th, td { border: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertica
 td.reason { white-space: pre-wrap; }
 th { background: #f3f5f8; }
 .not-graded { color: #a15c00; font-weight: bold; }
+.manual-review { color: #b00020; font-weight: bold; }
 .none { color: #666; font-style: italic; }
 .caption { color: #555; font-size: .9rem; margin-top: .2rem; }
 """
@@ -54,6 +57,8 @@ class Failure:
     assignment: str
     check: str | None
     reason: str
+    review: bool = False
+    """The check's observations contradicted each other: the instructor must look."""
 
 
 def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
@@ -64,10 +69,24 @@ def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
             continue
         if result.status is SubmissionStatus.MISSING:
             continue
+        review = manual_reviews(result)
         rows += [
-            Failure(result.submission, result.assignment, test.name, excerpt(test.output))
+            Failure(result.submission, result.assignment, test.name, excerpt(test.output), test.check_id in review)
             for test in result.tests
             if test.status is Status.FAILED
+        ]
+    return rows
+
+
+def reviews(results: Sequence[AssignmentResult]) -> list[Failure]:
+    """Every check that needs a manual review, passed or failed."""
+    rows = []
+    for result in sorted(results, key=lambda r: (r.submission, r.assignment)):
+        review = manual_reviews(result)
+        rows += [
+            Failure(result.submission, result.assignment, test.name, excerpt(test.output), True)
+            for test in result.tests
+            if test.check_id in review
         ]
     return rows
 
@@ -82,7 +101,10 @@ def render_report(
 
     graded = [r for r in results if r.status is SubmissionStatus.GRADED]
     missing = [r for r in results if r.status is SubmissionStatus.MISSING]
-    body = [f"<h1>{html.escape(title)}</h1>", _summary(results, graded, text)]
+    to_review = reviews(results)
+    body = [f"<h1>{html.escape(title)}</h1>", _summary(results, graded, len(to_review), text)]
+    if to_review:
+        body += [f"<h2>{html.escape(text('manual_review_heading'))}</h2>", _failure_table(to_review, text)]
     if not results:
         body.append(f'<p class="none">{html.escape(text("no_submissions"))}</p>')
     else:
@@ -118,7 +140,9 @@ def write_report(
     return atomic_write_text(path, render_report(results, title, lang, unrecognised))
 
 
-def _summary(results: Sequence[AssignmentResult], graded: list[AssignmentResult], text: Callable[[str], str]) -> str:
+def _summary(
+    results: Sequence[AssignmentResult], graded: list[AssignmentResult], to_review: int, text: Callable[[str], str]
+) -> str:
     counts = {status: sum(r.status is status for r in results) for status in SubmissionStatus}
     stats = [
         (text("submissions"), str(len(results))),
@@ -126,6 +150,8 @@ def _summary(results: Sequence[AssignmentResult], graded: list[AssignmentResult]
         (text("missing"), str(counts[SubmissionStatus.MISSING])),
         (text("not_graded"), str(counts[SubmissionStatus.NOT_GRADED])),
     ]
+    if to_review:
+        stats.append((text("manual_review"), str(to_review)))
     if graded:
         percents = [_percent(r) for r in graded]
         maxima = {r.max_score for r in graded}
@@ -230,10 +256,12 @@ def _failure_table(rows: list[Failure], text: Callable[[str], str], with_check: 
     headings = ["student", "assignment", *(["check"] if with_check else []), "reason"]
     lines = ["<table>", "<tr>" + "".join(f"<th>{html.escape(text(h))}</th>" for h in headings) + "</tr>"]
     not_graded = f'<span class="not-graded">{html.escape(text("not_graded"))}</span>'
+    review = f' <span class="manual-review">{html.escape(text("manual_review"))}</span>'
     for row in rows:
         cells = [html.escape(row.student), html.escape(row.assignment)]
         if with_check:
-            cells.append(html.escape(row.check) if row.check is not None else not_graded)
+            check = not_graded if row.check is None else html.escape(row.check) + (review if row.review else "")
+            cells.append(check)
         lines.append(
             "<tr>"
             + "".join(f"<td>{cell}</td>" for cell in cells)

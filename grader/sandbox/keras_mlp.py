@@ -66,7 +66,8 @@ def _activation(config: dict[str, Any]) -> str | None:
     return getattr(activation, "__name__", str(activation))
 
 
-def _layers(model: Any) -> list[dict[str, Any]]:
+def describe_layers(model: Any) -> list[dict[str, Any]]:
+    """Each layer as plain JSON facts (type, parameters, the settings the note fixes), as the checks compare them."""
     described = []
     for layer in model.layers:
         kind = type(layer).__name__
@@ -91,7 +92,7 @@ def _record_model(model: Any, probe_x: np.ndarray, rec: Recorder, facts: dict[st
 
     if not isinstance(model, keras.Model):
         raise StepFailed("sandbox.build_model_returned", found=type(model).__name__)
-    facts["layers"] = _layers(model)
+    facts["layers"] = describe_layers(model)
     try:
         facts["input_shape"] = [None if d is None else int(d) for d in model.input_shape]
     except (AttributeError, TypeError, ValueError):

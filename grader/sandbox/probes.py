@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from grader.registry import Registry
-from grader.sandbox import keras_mlp, lightning_module, torch_loop
+from grader.sandbox import keras_mlp, keras_saving, lightning_module, torch_loop, torch_saving
 from grader.sandbox.job import SandboxJob
 from grader.sandbox.recorder import Recorder
 
@@ -33,3 +33,17 @@ PROBES.add(
         lightning_module.STEPS,
     ),
 )
+PROBES.add(
+    "torch_save", Probe(torch_saving.prepare, torch_saving.run_save, ("torch", "numpy"), torch_saving.SAVE_STEPS)
+)
+PROBES.add(
+    "torch_inspect",
+    Probe(torch_saving.prepare, torch_saving.run_inspect, ("torch", "numpy"), torch_saving.INSPECT_STEPS),
+)
+PROBES.add(
+    "torch_load", Probe(torch_saving.prepare, torch_saving.run_load, ("torch", "numpy"), torch_saving.LOAD_STEPS)
+)
+KERAS = ("tensorflow", "keras", "numpy")
+PROBES.add("keras_save", Probe(keras_saving.prepare, keras_saving.run_save, KERAS, keras_saving.SAVE_STEPS))
+PROBES.add("keras_inspect", Probe(keras_saving.prepare, keras_saving.run_inspect, KERAS, keras_saving.INSPECT_STEPS))
+PROBES.add("keras_load", Probe(keras_saving.prepare, keras_saving.run_load, KERAS, keras_saving.LOAD_STEPS))

@@ -1,5 +1,6 @@
 """Probe for section 2-1 (PyTorch training loop): calls each contract function and records what it observes,
-including the gradients at every early optimizer step and the model's mode while training and evaluating."""
+including the gradients at every early optimizer step and the model's mode while predicting, training and
+evaluating."""
 
 from __future__ import annotations
 
@@ -55,12 +56,13 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         facts["loss"] = type(getattr(model, "loss_function", None)).__name__
         compiled = True
 
-    with rec.step("predict_proba"):
-        with torch.no_grad():
+    modes = tc.ModeSpy(model)
+    with rec.step("predict_proba") as facts:
+        with torch.no_grad(), modes.during("predict_proba"):  # the mode tells `softmax_sums` if dropout was on
             output = contract_function(module, "predict_proba")(model, tc.probe_inputs(job).to(device))
+        facts["modes"] = modes.counts.get("predict_proba", {})
         rec.save_array("predict_proba", _asarray(output.detach().cpu() if hasattr(output, "detach") else output))
 
-    modes = tc.ModeSpy(model)
     with rec.step("evaluate") as facts:
         model.train()  # left in the other mode on purpose: evaluate must switch to eval itself
         with modes.during("evaluate"):

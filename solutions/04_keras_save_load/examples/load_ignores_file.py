@@ -1,0 +1,25 @@
+"""Flawed example: load_model returns a new, untrained model and never reads the file: loses `roundtrip`."""
+
+import tensorflow as tf
+
+
+def build_model():
+    return tf.keras.models.Sequential([
+        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.layers.Dense(128, activation='relu'),
+        tf.keras.layers.Dropout(0.2),
+        tf.keras.layers.Dense(10, activation='softmax'),
+    ])
+
+
+def save_model(model, path):
+    model.save(path)
+
+
+def load_model(path):
+    return tf.keras.models.Sequential([
+        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.layers.Dense(128, activation='relu'),
+        tf.keras.layers.Dropout(0.2),
+        tf.keras.layers.Dense(10, activation='softmax'),
+    ])
