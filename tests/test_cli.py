@@ -107,3 +107,13 @@ def test_without_dataset_the_installed_one_is_used_and_said_once(
     assert "grader data fetch mnist" in shown
     with pytest.raises(DatasetChoiceError, match="not cifar"):
         choose_dataset(load_spec("02_torch_loop"), "cifar", tmp_path)
+
+
+@pytest.mark.parametrize("assignment", ["04_keras_save_load", "05_torch_save_load"])
+def test_calibrating_an_assignment_without_a_threshold_says_where_its_tolerances_are(
+    assignment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["calibrate", assignment]) == 2
+    assert "no accuracy threshold to calibrate; its tolerances and what the reference measured are in " in (
+        capsys.readouterr().err.replace("\n", " ")
+    )

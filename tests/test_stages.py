@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,9 @@ import yaml
 
 from grader import datasets
 from grader.job import Job, Submission, prepare
+from grader.runners import docker
 from grader.runners.base import RunOutcome
-from grader.runners.docker import DockerRunner
+from grader.runners.docker import ARTIFACT_QUOTA, DockerRunner
 from grader.spec import ASSIGNMENTS_DIR, SPEC_FILE, AssignmentSpec, SpecError, parse_spec
 from grader.stages import StagedObservation, run_stages, take_file
 
@@ -192,3 +195,16 @@ def test_a_bad_runs_declaration_is_reported_with_its_path(
     with pytest.raises(SpecError) as error:
         parse_spec(raw)
     assert any(p.startswith(problem) or problem in p for p in error.value.problems), error.value.problems
+
+
+def test_a_saving_run_that_floods_its_outbox_is_stopped(job: Job, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbox is a host folder mounted writable: what the container writes there counts against the quota."""
+    outbox = job.root / "outbox"
+    outbox.mkdir()
+    with (outbox / "model.pt").open("wb") as flood:
+        flood.truncate(ARTIFACT_QUOTA + 1)
+    process = subprocess.Popen(["sleep", "30"])
+    monkeypatch.setattr(docker, "_docker", lambda *args: process.kill())
+    started = time.monotonic()
+    assert DockerRunner(image="img")._watch(process, "c", job, None) == (False, True)
+    assert time.monotonic() - started < 5

@@ -178,8 +178,9 @@ class DockerRunner:
     def _watch(
         self, process: subprocess.Popen[bytes], container: str, job: Job, progress: ProgressWatch | None
     ) -> tuple[bool, bool]:
-        """Wait for the container, killing it at the time limit or when it writes past the artifact quota, and report
-        progress between polls when asked. Waiting on the process, not sleeping, returns the moment it exits."""
+        """Wait for the container, killing it at the time limit or when it writes past the artifact quota (its artifacts
+        and, in a saving run, its outbox: both are host folders), and report progress between polls when asked.
+        Waiting on the process, not sleeping, returns the moment it exits."""
         deadline = time.monotonic() + job.time_limit_s
         while True:
             try:
@@ -188,7 +189,7 @@ class DockerRunner:
             except subprocess.TimeoutExpired:
                 pass
             over_time = time.monotonic() > deadline
-            over_disk = _folder_bytes(job.artifacts) > ARTIFACT_QUOTA
+            over_disk = _folder_bytes(job.artifacts) + _folder_bytes(job.root / HANDOFF_OUT) > ARTIFACT_QUOTA
             if over_time or over_disk:
                 _docker("kill", container)
                 process.wait()
