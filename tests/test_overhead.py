@@ -134,7 +134,7 @@ def test_a_clean_run_costs_three_docker_calls(fake_docker: Path, tmp_path: Path,
 
 
 def test_the_runner_sees_the_container_exit_at_once(tmp_path: Path) -> None:
-    job = SimpleNamespace(time_limit_s=60.0, artifacts=tmp_path)
+    job = SimpleNamespace(time_limit_s=60.0, root=tmp_path, artifacts=tmp_path)
     process = subprocess.Popen(["true"])
     started = time.monotonic()
     assert DockerRunner()._watch(process, "unused", job, None) == (False, False)  # type: ignore[arg-type]

@@ -251,7 +251,7 @@ class _Container:
 
 def test_the_docker_backend_reports_progress_while_it_waits(tmp_path: Path) -> None:
     (tmp_path / "progress.json").write_text(json.dumps({"step": "fit"}), encoding="utf-8")
-    job = SimpleNamespace(artifacts=tmp_path, time_limit_s=60.0)
+    job = SimpleNamespace(root=tmp_path, artifacts=tmp_path, time_limit_s=60.0)
     seen: list[Progress] = []
     runner = DockerRunner(image="unused")
     ended = runner._watch(_Container(), "unused", job, ProgressWatch(tmp_path, seen.append))  # type: ignore[arg-type]
