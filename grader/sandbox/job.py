@@ -73,6 +73,14 @@ class SandboxJob:
             handoff_out=None if handoff_out is None else root / str(handoff_out),
         )
 
+    @staticmethod
+    def handoff_path(path: Path | None) -> Path:
+        """`handoff_in` or `handoff_out`, which a saving or loading probe cannot do without: None means the spec's
+        handoff does not reach this run, a harness problem, never the student's."""
+        if path is None:
+            raise RuntimeError("this run was given no handoff file; check `handoff` in assignment.yaml")
+        return path
+
     def canonical(self, pixels: np.ndarray) -> np.ndarray:
         """The course note's preprocessing, applied by the grader so training never depends on the student's."""
         return normalize(pixels, self.mean, self.std)

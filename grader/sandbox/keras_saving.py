@@ -38,12 +38,6 @@ _asarray = np.asarray
 prepare = keras_mlp.prepare
 
 
-def _handoff(path: Path | None) -> Path:
-    if path is None:  # the spec's handoff does not reach this run: a harness problem, never the student's
-        raise RuntimeError("this run was given no handoff file; check `handoff` in assignment.yaml")
-    return path
-
-
 def _observe(model: Any, job: SandboxJob, rec: Recorder) -> None:
     """The model's weights and its inference outputs on the probe images, the same way in every run."""
     probe_x = job.canonical(np.load(job.root / "data" / "probe.npy", allow_pickle=False))
@@ -79,7 +73,7 @@ def _check_saved(path: Path) -> None:
 def run_save(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     import keras
 
-    target = _handoff(job.handoff_out)
+    target = job.handoff_path(job.handoff_out)
     model = None
     with rec.step("build_model") as facts:
         built = contract_function(module, "build_model")()
@@ -158,7 +152,7 @@ def _load_safely(path: Path) -> Any:
 
 def run_inspect(job: SandboxJob, module: ModuleType | None, rec: Recorder) -> None:
     """Loads the saved file with Keras alone: this run never imports the student's code (`module` is None)."""
-    path = _handoff(job.handoff_in)
+    path = job.handoff_path(job.handoff_in)
     with rec.step("load_file") as facts:
         model = _load_safely(path)
         facts["safe_mode"] = True
@@ -211,7 +205,7 @@ def _counting(module: ModuleType) -> Iterator[dict[str, int]]:
 def run_load(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     import keras
 
-    path = _handoff(job.handoff_in)
+    path = job.handoff_path(job.handoff_in)
     with rec.step("load_model") as facts:
         load = contract_function(module, "load_model")
         with _counting(module) as calls:

@@ -38,12 +38,6 @@ def prepare(job: SandboxJob) -> dict[str, str]:
     return tc.prepare(job)
 
 
-def _handoff(path: Path | None) -> Path:
-    if path is None:  # the spec's handoff does not reach this run: a harness problem, never the student's
-        raise RuntimeError("this run was given no handoff file; check `handoff` in assignment.yaml")
-    return path
-
-
 def state_arrays(state: Mapping[Any, Any]) -> tuple[dict[str, list[Any]], dict[str, np.ndarray]]:
     """A state_dict as facts (names, shapes) and arrays `w0..wN` in its order; floating tensors are widened to float64,
     which holds any float dtype exactly (bfloat16 has no NumPy twin), so every run records values the same way."""
@@ -75,7 +69,7 @@ def _train(model: Any, job: SandboxJob, device: str) -> None:
 def run_save(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     import torch
 
-    target = _handoff(job.handoff_out)
+    target = job.handoff_path(job.handoff_out)
     device = tc.select_device(job.device, torch.cuda.is_available())
     model = None
     with rec.step("MLP") as facts:
@@ -160,7 +154,7 @@ def find_state_dict(loaded: object) -> tuple[str | None, Mapping[Any, Any]]:
 
 def run_inspect(job: SandboxJob, module: ModuleType | None, rec: Recorder) -> None:
     """Reads the saved file as data only: this run never imports the student's code (`module` is None)."""
-    path = _handoff(job.handoff_in)
+    path = job.handoff_path(job.handoff_in)
     with rec.step("state_dict") as facts:
         facts["container"], state = find_state_dict(_load_safely(path, facts))
         names, arrays = state_arrays(state)
@@ -171,7 +165,7 @@ def run_inspect(job: SandboxJob, module: ModuleType | None, rec: Recorder) -> No
 def run_load(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     import torch
 
-    path = _handoff(job.handoff_in)
+    path = job.handoff_path(job.handoff_in)
     device = tc.select_device(job.device, torch.cuda.is_available())
     with rec.step("load_weights") as facts:
         torch.manual_seed(job.seed)  # a model left in training mode drops the same units on every grading
