@@ -50,7 +50,7 @@ def grade(session: nox.Session) -> None:
     for spec in sorted((ROOT / "assignments").glob("*/assignment.yaml")):
         assignment = spec.parent.name
         solution = ROOT / "solutions" / assignment
-        examples = sorted(str(p) for p in (solution / "examples").glob("*.py"))
+        examples = sorted(str(p) for p in (solution / "examples").glob("*") if p.suffix in (".py", ".ipynb"))
         session.run(
             "grader", "grade", assignment, str(solution / "submission.py"), *examples,
             "--profile", "smoke", "--dataset", "fashion-mnist", "--time-limit", "60",
@@ -70,14 +70,18 @@ def images(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Harness overhead (each reference graded in docker-cpu against the same work run plainly in the same image),
-    class-session throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed), notebooks (a 5 MB
-    notebook into a module; each reference notebook graded against its `.py` twin) and the host's BLAS cap (eight
-    threads multiplying matrices, uncapped against capped). `-- overhead|session|notebook|threads` runs one of them;
+    isolation (each reference graded with student code isolated against the grader's own user), class-session
+    throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed), notebooks (a 5 MB notebook into a
+    module; each reference notebook graded against its `.py` twin) and the host's BLAS cap (eight threads multiplying
+    matrices, uncapped against capped). `-- overhead|isolation|session|notebook|threads` runs one of them;
     `-- cluster` (not run by default: it trains on the full profile) measures grading on a Dask cluster started here."""
     session.install("-e", ".")
-    chosen = session.posargs or ["overhead", "session", "notebook", "threads"]
+    chosen = session.posargs or ["overhead", "isolation", "session", "notebook", "threads"]
     if "overhead" in chosen:
         session.run("python", "-m", "grader.benchmark")
+    if "isolation" in chosen:
+        session.install("-e", PROJECT)
+        session.run("python", "-m", "grader.benchmark_isolation")
     if "session" in chosen:
         session.run("python", "-m", "grader.benchmark_session")
     if "notebook" in chosen:

@@ -81,11 +81,12 @@ def collect(paths: Sequence[Path], spec: AssignmentSpec) -> Collected:
             layouts.append(roster.layout)
             unrecognised += [f"{path.name}/{name}" for name in roster.unrecognised]
         else:
-            submissions.append(find_submission(path, accepted))
+            found = find_submission(path, accepted)
+            (submissions if isinstance(found, Submission) else missing).append(found)  # type: ignore[arg-type]
     # One naming pass over everyone, so a missing student never takes a graded student's results folder.
-    named = unique_names([*submissions, *(Submission(m.name, Path(m.name)) for m in missing)])
+    named = unique_names([*submissions, *(Submission(m.name, Path(m.name), label=m.label) for m in missing)])
     present, absent = named[: len(submissions)], named[len(submissions) :]
-    renamed = tuple(Missing(n.name, m.reason) for n, m in zip(absent, missing, strict=True))
+    renamed = tuple(Missing(n.name, m.reason, m.label) for n, m in zip(absent, missing, strict=True))
     return Collected(tuple(present), renamed, tuple(layouts), tuple(unrecognised))
 
 
@@ -116,7 +117,7 @@ def grade_class(
         )
         results = [graded.result for graded in run_with_progress(session, collected.submissions, console)]
     for absent in collected.missing:
-        result = missing_result(spec, absent.name, absent.reason, options.lang)
+        result = missing_result(spec, absent.name, absent.reason, options.lang, absent.label)
         results.append(record(result, out / absent.name, missing_key(spec, absent.reason), batch.force))
     settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}", f"class={collected.is_class}"]
     digest = outputs_digest(results, [*settings, *collected.unrecognised])

@@ -21,7 +21,7 @@ from grader.messages import Text
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult, gradescope
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.submissions import Accepted, locate_entry, safe_name
+from grader.submissions import Accepted, links_out, locate_entry, safe_name
 
 GRADED, NOT_GRADED = 0, 1  # as `grader grade`: 1 when the harness could not grade (2 is a usage error)
 RESULT_VERSION = 1
@@ -166,7 +166,7 @@ def run_classroom(
         result = not_graded(assignment, name, str(exc), [], lang)
     else:
         accepted = Accepted.of(spec)
-        located = locate_entry(repo, accepted) if repo.is_dir() else None
+        located = (links_out(repo, repo.name) or locate_entry(repo, accepted)) if repo.is_dir() else None
         if located is None:
             reason = f"{repo}: the repository folder is not there"
             result = not_graded(spec.id, name, reason, spec_checks(spec, lang), lang)

@@ -20,6 +20,7 @@ from grader.classroom_ci import run_classroom
 from grader.cluster import ClusterError
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
+from grader.isolation import Mode, available
 from grader.job import Submission
 from grader.messages import DEFAULT_LANG, LANGS, render, say
 from grader.notebooks import conversion_notes
@@ -29,7 +30,7 @@ from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.student_console import print_checks, print_lines, progress_view
 from grader.student_run import TIMED_OUT, RunError, RunRequest, entry_file, run_student
-from grader.submissions import Accepted, SubmissionError, find_submission, listing, submission_notes
+from grader.submissions import Accepted, Missing, SubmissionError, find_submission, listing, submission_notes
 
 console = Console(width=None if Console().is_terminal else 160)
 
@@ -241,7 +242,7 @@ def _grade_one(
     except datasets.DatasetError as exc:
         _error(str(exc))
         return not_graded(spec.id, submission.name, str(exc), spec_checks(spec, options.lang), options.lang)
-    with progress_view(console, submission.name, options.lang) as progress:
+    with progress_view(console, submission.shown, options.lang) as progress:
         return grade_submission(spec, submission, dataset, options, progress=progress)
 
 
@@ -259,8 +260,17 @@ def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
             score = "[yellow]not graded[/yellow]"
         elif result.status is SubmissionStatus.MISSING:
             marks, score = ["·" for _ in result.tests], "[yellow]missing[/yellow]"
-        table.add_row(result.submission, *marks, score, f"{result.execution_time:.1f}s")
+        table.add_row(result.shown, *marks, score, f"{result.execution_time:.1f}s")
     return table
+
+
+def _warn_if_unisolated(backend: str, lang: str) -> None:
+    """Said once when the local backend can only keep student code apart as the grader's own user."""
+    if backend != "local":
+        return
+    mode, problem = available()
+    if mode is Mode.PROCESS:
+        print_lines(console, render(say("cli.weak_isolation", problem=problem or ""), lang))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -289,6 +299,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.per_gpu,
     )
     dataset_name = _dataset_name(spec, args)
+    _warn_if_unisolated(args.backend, args.lang)
     if collected.unrecognised:
         listed = listing(list(collected.unrecognised), shown=10)
         print_lines(console, render(say("submission.unrecognised", files=listed), args.lang))
@@ -328,6 +339,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         submission = find_submission(path, Accepted.of(spec))
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
+    if isinstance(submission, Missing):  # refused (a link out of the folder): the student's to fix, not graded
+        print_lines(console, render(say("submission.missing", reason=submission.reason), args.lang))
+        return CHECKS_FAILED
     options = _options(args)
     for note in (*submission_notes(spec, submission), *conversion_notes(submission.entry)):
         print_lines(console, render(note, args.lang))

@@ -123,6 +123,8 @@ def _unpack(payload: Mapping[str, Any], spec: AssignmentSpec, folder: Path) -> S
         (folder / Path(name).name).write_bytes(data)
     entry = folder / Path(payload["entry"]).name
     found = find_submission(folder if entry.name in spec.entries else entry, Accepted.of(spec))
+    if not isinstance(found, Submission):  # regular files written just now: never a link
+        raise RuntimeError(f"the submission's files could not be laid out again: {found.reason.render()}")
     return replace(found, name=payload["submission"])
 
 

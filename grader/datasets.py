@@ -200,6 +200,15 @@ def default_cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "grader" / "datasets"
 
 
+def storage_dirs(dataset: Dataset | None = None) -> tuple[Path, ...]:
+    """Every folder of this host that may hold a dataset's files or their inflated copies: the cache, the system's
+    folders, and where `dataset` was read from. Student code must read none of them (`grader.isolation`)."""
+    folders = {default_cache_dir(), *(folder.parent for info in DATASETS.values() for folder in info.system_dirs)}
+    if dataset is not None:
+        folders |= {dataset.source, dataset.source.parent}
+    return tuple(sorted({folder.resolve() for folder in folders} | folders))
+
+
 def _resolve(name: str, info: DatasetInfo | None) -> DatasetInfo:
     if info is not None:  # tests and callers with their own descriptor
         return info

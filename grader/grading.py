@@ -20,7 +20,7 @@ import numpy as np
 
 from grader import __version__
 from grader.artifacts import ArtifactError, Observation
-from grader.checks import CHECKS, CheckContext
+from grader.checks import CHECKS, CheckContext, Outcome
 from grader.datasets import Dataset
 from grader.job import Job, Submission, prepare
 from grader.messages import Text, render, say
@@ -47,6 +47,8 @@ class GradeOptions:
     """The GPU this submission is placed on (`grader.gpus`); None: whatever the host shows."""
     lang: str = "en"
     """The language every message of the result is written in (`en` or `ko`)."""
+    split_key: str | None = None
+    """The key the held-out images are drawn with (`grader.course_key`); None: this host's own."""
 
 
 def _sha256(path: Path) -> str:
@@ -68,12 +70,14 @@ def not_graded(
     return AssignmentResult(spec_id, submission, SubmissionStatus.NOT_GRADED, tests, 0.0, f"{notice}\n\n{reason}")
 
 
-def missing_result(spec: AssignmentSpec, name: str, reason: Text, lang: str = "en") -> AssignmentResult:
+def missing_result(
+    spec: AssignmentSpec, name: str, reason: Text, lang: str = "en", label: str = ""
+) -> AssignmentResult:
     """A student with nothing gradable: every check at 0 with the reason, status `missing`, neither an earned zero
     nor a harness failure."""
     output = say("submission.missing", reason=reason).render(lang)
     tests = tuple(replace(t, output=output) for t in not_graded(spec.id, name, output, spec_checks(spec, lang)).tests)
-    return AssignmentResult(spec.id, name, SubmissionStatus.MISSING, tests, 0.0, output)
+    return AssignmentResult(spec.id, name, SubmissionStatus.MISSING, tests, 0.0, output, student=label)
 
 
 def spec_checks(spec: AssignmentSpec, lang: str = "en") -> list[tuple[str, str, float, str]]:
@@ -129,6 +133,7 @@ def _provenance(job: Job, staged: Staged, backend: str) -> dict[str, Any]:
             "train_images": len(job.truth.train_raw[0]),
             "visible_test_images": len(job.truth.test_raw[0]),
             "heldout_images": len(job.truth.heldout[0]),
+            "split_key": job.split_id,
         },
         "spec_sha256": _sha256(spec_file) if spec_file and spec_file.exists() else None,
         "submission_sha256": _sha256(job.submission.entry),
@@ -172,7 +177,13 @@ def _run_checks(job: Job, obs: Observation | StagedObservation, lang: str) -> tu
     results = []
     for check_spec in job.spec.checks:
         definition = CHECKS[check_spec.id]
-        outcome = definition.run(CheckContext(job, check_spec, obs), definition.parse(check_spec.params))
+        params = definition.parse(check_spec.params)
+        try:
+            outcome = definition.run(CheckContext(job, check_spec, obs), params)
+        except Exception as exc:  # what a check reads came from the student's process: malformed, not our failure
+            problem = f"{type(exc).__name__}: {str(exc)[:300]}"
+            outcome = Outcome(False, [say("check.records_malformed", problem=problem), say("manual_review")],
+                              {"manual_review": 1})  # fmt: skip
         results.append(
             TestResult(
                 check_id=check_spec.id,
@@ -211,6 +222,18 @@ def grade_submission(
 
     `runner` replaces the backend's default runner (the benchmark passes one that accounts CPU time); `progress` is
     called while the student's code runs (the step it is in, the time so far), for a console that shows it."""
+    result = _grade(spec, submission, dataset, options, runner, progress)
+    return replace(result, student=submission.label)
+
+
+def _grade(
+    spec: AssignmentSpec,
+    submission: Submission,
+    dataset: Dataset,
+    options: GradeOptions,
+    runner: Runner | None,
+    progress: ProgressCallback | None,
+) -> AssignmentResult:
     started = time.perf_counter()
     seed = spec.seed if options.seed is None else options.seed
     try:
@@ -227,13 +250,14 @@ def grade_submission(
                 cpus=options.cpus,
                 gpu=options.gpu,
                 lang=options.lang,
+                split_key=options.split_key,
             )
             staged = run_stages(job, runner or RUNNERS[options.backend](), progress)
             obs = staged.observation
             failed = staged.not_started()
             if failed is not None:
                 printed = "".join(stage.outcome.output for stage in staged.outcomes if stage.outcome is not None)
-                reason = f"the grading environment could not start: {render(failed.error)}\n\n{printed[-2000:]}"
+                reason = f"the grading environment could not start: {render(failed)}\n\n{printed[-2000:]}"
                 return not_graded(spec.id, submission.name, reason, spec_checks(spec, options.lang), options.lang)
             tests = _run_checks(job, obs, options.lang)
             return AssignmentResult(

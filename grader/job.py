@@ -5,18 +5,24 @@ The held-out images are never written into the job folder, so student code canno
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from grader import course_key
 from grader.datasets import Dataset, write_idx
 from grader.messages import Text
+from grader.names import display_name, is_utf8
 from grader.notebooks import NOTEBOOK_SUFFIX, write_module
-from grader.sandbox.layout import artifacts_dir, work_dir
+from grader.sandbox.layout import TORCHVISION, artifacts_dir, work_dir
 from grader.spec import AssignmentSpec, Profile
 
 PROBE_ROWS = 20
@@ -27,7 +33,8 @@ TORCHVISION_FOLDERS = ("MNIST", "FashionMNIST")
 
 @dataclass(frozen=True)
 class Submission:
-    """A student's work: `name` labels results; `entry` is the file the student edits."""
+    """A student's work: `name` is the results folder's name (unique in a class, safe as a path), `label` the student
+    as people know them (Unicode kept: 김철수); `entry` is the file the student edits."""
 
     name: str
     entry: Path
@@ -35,6 +42,12 @@ class Submission:
     """Other accepted files in the same folder, not graded (a submission.py beside the graded submission.ipynb)."""
     skeletons: tuple[Path, ...] = ()
     """Those of `others` that are the assignment's unchanged skeleton."""
+    label: str = ""
+    """The student's name as shown in every output; empty: the same as `name`."""
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name
 
     @property
     def folder(self) -> Path:
@@ -74,6 +87,11 @@ class Job:
     """What the student should know about how their file became the graded module (a notebook's unused cells)."""
     student_code: bool = True
     """Whether this run imports the submission; a run that only inspects a saved file gets no submission at all."""
+    split_id: str = ""
+    """Which split key drew the held-out images (`course_key.key_id`), for provenance: the key itself stays here."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """What the sandbox reads from job.json, held here: each run's job.json is written afresh from it, never read
+    back from a folder a run could write."""
 
     @property
     def profile(self) -> Profile:
@@ -92,12 +110,16 @@ class Job:
         return work_dir(self.root)
 
 
-def split(dataset: Dataset, spec: AssignmentSpec, profile: Profile, seed: int) -> Truth:
-    """Deterministic splits from the seed: held-out test images, the visible test part, a training subset."""
-    rng = np.random.default_rng(seed)
-    test_order = rng.permutation(len(dataset.x_test))
+def split(dataset: Dataset, spec: AssignmentSpec, profile: Profile, seed: int, key: str) -> Truth:
+    """Deterministic splits: held-out test images, the visible test part, a training subset. Which test images are
+    held out is drawn with the host's split key (`grader.course_key`) as well as the seed: the seed is public, the key
+    never enters the sandbox, so no student code can work out which ones they are. The training subset and the
+    sampled rows come from the seed alone, as the sandbox's own data does."""
+    digest = hmac.new(key.encode(), f"{spec.id}\0{seed}\0{dataset.checksum}".encode(), hashlib.sha256).digest()
+    test_order = np.random.default_rng(int.from_bytes(digest, "big")).permutation(len(dataset.x_test))
     heldout_idx = np.sort(test_order[: spec.heldout_size])
     visible_idx = np.sort(test_order[spec.heldout_size :][: profile.visible_test_size])
+    rng = np.random.default_rng(seed)
     train_idx = np.arange(len(dataset.x_train))
     if profile.train_size is not None and profile.train_size < len(train_idx):
         train_idx = np.sort(rng.permutation(len(train_idx))[: profile.train_size])
@@ -145,17 +167,20 @@ def prepare(
     cpus: float | None = None,
     gpu: str | None = None,
     lang: str = "en",
+    split_key: str | None = None,
 ) -> Job:
-    """Lay out `root`: job.json, data/ (train, visible test, probe), submission/ (a copy), work/, artifacts/."""
+    """Lay out `root`: job.json, data/ (train, visible test, probe), torchvision/ (its IDX files), submission/ (a
+    copy), work/, artifacts/."""
     profile = spec.profiles[profile_name]  # type: ignore[index]
-    truth = split(dataset, spec, profile, seed)
+    key = split_key or course_key.split_key()
+    truth = split(dataset, spec, profile, seed, key)
     for folder in (root / "data", root / "submission", work_dir(root), artifacts_dir(root)):
         folder.mkdir(parents=True, exist_ok=True)
     np.savez(root / "data" / "train.npz", x=truth.train_raw[0], y=truth.train_raw[1])
     np.savez(root / "data" / "test.npz", x=truth.test_raw[0], y=truth.test_raw[1])
     np.save(root / "data" / "probe.npy", truth.probe)
     if spec.framework in TORCHVISION_FRAMEWORKS:
-        serve_torchvision(work_dir(root) / "data", truth)
+        serve_torchvision(root / TORCHVISION, truth)
     module = module_name(spec)
     fields: dict[str, object] = {}
     notes: tuple[Text, ...] = ()
@@ -171,7 +196,7 @@ def prepare(
         "probe": spec.stages[0].probe,
         "stage": spec.stages[0].name,
         "submission": f"submission/{module}",
-        "shown_as": submission.entry.name,
+        "shown_as": display_name(submission.entry.name),
         "seed": seed,
         "epochs": profile.epochs,
         "dataset": dataset.name,
@@ -195,6 +220,8 @@ def prepare(
         cpus=cpus,
         gpu=gpu,
         notes=notes,
+        split_id=course_key.key_id(key),
+        settings=job,
     )
 
 
@@ -203,12 +230,20 @@ def module_name(spec: AssignmentSpec) -> str:
     return next((name for name in spec.entries if name.endswith(".py")), f"{Path(spec.entry).stem}.py")
 
 
-def submission_files(spec: AssignmentSpec, submission: Submission) -> list[Path]:
-    """What travels into the sandbox: the entry file, plus plain .py helpers beside it when it is one of the spec's
-    entry names (a folder submission); the other entry files are not helpers. Symlinks stay behind: they could point
-    anywhere on the host."""
-    helpers = sorted(submission.folder.iterdir()) if submission.entry.name in spec.entries else []
-    files = [
-        p for p in helpers if p.is_file() and not p.is_symlink() and p.suffix == ".py" and p.name not in spec.entries
+def _helpers(spec: AssignmentSpec, submission: Submission) -> list[Path]:
+    """Plain .py files beside the entry when it is one of the spec's entry names (a folder submission); the other
+    entry files are not helpers. Symlinks stay behind: they could point anywhere on the host."""
+    folder = sorted(submission.folder.iterdir()) if submission.entry.name in spec.entries else []
+    return [
+        p for p in folder if p.is_file() and not p.is_symlink() and p.suffix == ".py" and p.name not in spec.entries
     ]
-    return [*files, submission.entry]
+
+
+def unusable_helpers(spec: AssignmentSpec, submission: Submission) -> list[Path]:
+    """Helpers whose names are not UTF-8 (a zip made on Windows, unpacked on Linux): no `import` can name them."""
+    return [path for path in _helpers(spec, submission) if not is_utf8(path.name)]
+
+
+def submission_files(spec: AssignmentSpec, submission: Submission) -> list[Path]:
+    """What travels into the sandbox: the entry file, plus its usable helpers (`_helpers`)."""
+    return [*(path for path in _helpers(spec, submission) if is_utf8(path.name)), submission.entry]

@@ -19,10 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.artifacts import nesting_depth
 from grader.messages import Text, say
 
 NOTEBOOK_SUFFIX = ".ipynb"
 MAX_NOTEBOOK_BYTES = 512 * 1024 * 1024
+MAX_NESTING = 100
+"""Deeper JSON than any notebook editor writes; nbformat would exhaust Python's recursion on it."""
 SUPPORTED_MAJOR = 4
 # A line IPython would not hand to Python: `%magic`, `!shell`, `x = !shell`, `x = %magic`, `obj?`, `?obj`.
 _MAGIC_LINE = re.compile(r"^(\s*)(?:[A-Za-z_][\w, ]*=\s*)?[!%]|^(\s*)(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
@@ -131,15 +134,20 @@ def read_notebook(path: Path) -> Notebook:
         raw = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise NotebookError(say("notebook.invalid_json", file=file, problem=str(exc))) from None
+    stripped = _stripped(raw, file)  # outputs go first: however deep they nest, they are never read
+    if nesting_depth(stripped, MAX_NESTING) > MAX_NESTING:
+        raise NotebookError(say("notebook.invalid", file=file, problem=f"JSON nested deeper than {MAX_NESTING} levels"))
     import nbformat  # here, not at the top: grading a .py never pays for importing it
 
-    node = nbformat.from_dict(_stripped(raw, file))
     try:
+        node = nbformat.from_dict(stripped)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nbformat.validate(node, version=SUPPORTED_MAJOR)
     except nbformat.ValidationError as exc:
         raise NotebookError(say("notebook.invalid", file=file, problem=_first_line(exc.message))) from None
+    except RecursionError:
+        raise NotebookError(say("notebook.invalid", file=file, problem="too deeply nested to read")) from None
     cells = []
     for number, cell in enumerate(node.cells, start=1):
         if cell.cell_type == "code":

@@ -19,9 +19,10 @@ from importlib import metadata
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from grader import datasets, history, host_threads, images
+from grader import course_key, datasets, history, host_threads, images
 from grader.gpus import GpuPool, visible_gpus
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.job import Submission, submission_files
@@ -106,6 +107,7 @@ class SessionKey:
             "time_limit_s": options.time_limit_s,
             "backend": options.backend,
             "lang": options.lang,
+            "split_key": course_key.key_id(options.split_key or course_key.split_key()),
         }
         return cls(
             spec_sha256=_spec_digest(spec),
@@ -116,18 +118,15 @@ class SessionKey:
         )
 
     def for_submission(self, spec: AssignmentSpec, submission: Submission) -> str:
-        files = [p.name.encode() + b"\0" + p.read_bytes() for p in submission_files(spec, submission)]
+        files = [os.fsencode(p.name) + b"\0" + p.read_bytes() for p in submission_files(spec, submission)]
         return _digest([self.spec_sha256, self.dataset, self.environment, self.grader_source, self.options, *files])
 
 
 def cached_result(folder: Path, key: str) -> AssignmentResult | None:
-    """The result already in `folder`, if it was graded (not a harness failure) under exactly this key."""
-    path = folder / gradescope.FILENAME
-    if not path.is_file():
-        return None
-    try:
-        result = gradescope.read(path)
-    except ValueError:
+    """The result already in `folder`, if this grader wrote it (its signature holds), it was graded (not a harness
+    failure) and under exactly this key."""
+    result = gradescope.read_trusted(folder / gradescope.FILENAME)
+    if result is None:
         return None
     if result.status is not SubmissionStatus.GRADED or result.provenance.get("cache_key") != key:
         return None
@@ -161,7 +160,11 @@ class Session:
         limit = options.time_limit_s or spec.profiles[options.profile].time_limit_s
         self.stall_timeout_s = stall_timeout_s or 2 * spec.wall_time_s(limit) + STALL_MARGIN_S
         self.notify, self.remote = notify, remote
-        self.options = replace(options, cpus=options.cpus or (split_cpus(jobs) if jobs > 1 else None))
+        self.options = replace(
+            options,
+            cpus=options.cpus or (split_cpus(jobs) if jobs > 1 else None),
+            split_key=options.split_key or course_key.split_key(),  # one key for the whole class, workers included
+        )
         devices = visible_gpus() if options.device == "cuda" and remote is None else []
         self.gpus = GpuPool.for_jobs(devices, self.jobs, per_gpu) if devices else None
         self.key = SessionKey.build(spec, dataset_name, self.options, data_dir)
@@ -191,7 +194,7 @@ class Session:
 
     def _attempt(self, submission: Submission) -> AssignmentResult:
         if self.remote is not None:
-            return self.remote(submission)
+            return replace(self.remote(submission), student=submission.label)
         try:
             dataset = self.dataset()
         except datasets.DatasetError as exc:
@@ -227,6 +230,7 @@ class Session:
             reason = f"the session could not grade this: {type(exc).__name__}: {exc}"
             lang = self.options.lang
             result = not_graded(self.spec.id, submission.name, reason, spec_checks(self.spec, lang), lang)
+            result = replace(result, student=submission.label)
             return Graded(record(result, self.out / submission.name, "", self.force), cached=False, attempts=1)
 
 
@@ -247,9 +251,9 @@ def run_with_progress(session: Session, submissions: Sequence[Submission], conso
             result = graded.result
             status = "cached" if graded.cached else f"{result.execution_time:.0f}s"  # this submission's own time
             if result.status is SubmissionStatus.NOT_GRADED:
-                line = f"[yellow]{result.submission}: not graded[/yellow] ({status})"
+                line = f"[yellow]{escape(result.shown)}: not graded[/yellow] ({status})"
             else:
-                line = f"{result.submission}: {result.score:g}/{result.max_score:g} ({status})"
+                line = f"{escape(result.shown)}: {result.score:g}/{result.max_score:g} ({status})"
             progress.console.print(line)
             progress.advance(task)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.artifacts import ArtifactError, Observation, Step
+from grader.artifacts import ArtifactError, Observation, Step, sandbox_error
 from grader.job import Job, module_name
 from grader.messages import Text, say
 from grader.runners import ProgressCallback, Runner, RunOutcome
@@ -117,15 +117,19 @@ class Staged:
     outcomes: tuple[StageOutcome, ...]
     handoff: HandoffRecord | None = None
 
-    def not_started(self) -> Step | None:
-        """The first run whose environment could not start (a harness failure), else None."""
+    def not_started(self) -> Text | str | None:
+        """Why the sandbox of some run never got as far as the student's code (a harness failure), else None. Read
+        from the status line the sandbox prints before it imports the student's code (`RunOutcome.status`), never
+        from the artifacts, which student code can rewrite."""
         for stage in self.outcomes:
             if stage.outcome is None:
                 continue
-            prefix = f"{stage.name}/" if isinstance(self.observation, StagedObservation) else ""
-            step = self.observation.step(f"{prefix}prepare")
-            if not step.ok:
-                return step
+            status = stage.outcome.status
+            if status is None:
+                return say("stage.sandbox_silent", run=stage.name, ending=stage.ending or say("ending.exit", code=0))
+            if not status.get("prepared"):
+                record = status.get("record")
+                return sandbox_error(record if isinstance(record, dict) else {}) or say("stage.not_prepared")
         return None
 
 
@@ -170,34 +174,28 @@ def take_file(source: Path, target: Path, max_bytes: int) -> HandoffRecord:
     return HandoffRecord(name, size, digest.hexdigest())
 
 
-def _fresh(folder: Path, keep: tuple[str, ...] = ()) -> None:
-    """Empty `folder` (but for `keep`), so nothing one run wrote there is seen by the next."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in folder.iterdir():
-        if entry.name in keep:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+def _fresh(folder: Path) -> None:
+    """An empty folder, whatever a run left there, so nothing one run wrote is seen by the next."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
 
 
-def _stage_job(job: Job, stage: RunSpec, receives: bool) -> Job:
-    """Lay the job folder out for one run: job.json names its probe and its files, the work and artifacts folders are
-    empty, the outbox exists only for the run that saves."""
+def stage_job(job: Job, stage: RunSpec, receives: bool) -> Job:
+    """Lay the job folder out for one run: job.json (written from the host's own copy) names its probe and its files,
+    the work and artifacts folders are empty, the outbox exists only for the run that saves."""
     spec = job.spec
     handoff = spec.handoff
     saves = handoff is not None and stage.name == handoff.source
-    raw = json.loads((job.root / "job.json").read_text(encoding="utf-8"))
-    raw.update(
-        probe=stage.probe,
-        stage=stage.name,
-        submission=f"submission/{module_name(spec)}" if stage.student_code else None,
-        handoff_in=f"{HANDOFF_IN}/{handoff.file}" if handoff is not None and receives else None,
-        handoff_out=f"{HANDOFF_OUT}/{handoff.file}" if saves and handoff is not None else None,
-    )
-    (job.root / "job.json").write_text(json.dumps(raw, indent=2), encoding="utf-8")
-    _fresh(job.workdir, keep=("data",))
+    settings = {
+        **job.settings,
+        "probe": stage.probe,
+        "stage": stage.name,
+        "submission": f"submission/{module_name(spec)}" if stage.student_code else None,
+        "handoff_in": f"{HANDOFF_IN}/{handoff.file}" if handoff is not None and receives else None,
+        "handoff_out": f"{HANDOFF_OUT}/{handoff.file}" if saves and handoff is not None else None,
+    }
+    (job.root / "job.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    _fresh(job.workdir)
     _fresh(job.artifacts)
     outbox = job.root / HANDOFF_OUT
     shutil.rmtree(outbox, ignore_errors=True)
@@ -212,7 +210,7 @@ def run_stages(job: Job, runner: Runner, progress: ProgressCallback | None = Non
     spec = job.spec
     memory_mb = spec.limits.memory_mb
     if not spec.staged:
-        outcome = runner.run(job, progress)
+        outcome = runner.run(stage_job(job, spec.stages[0], receives=False), progress)
         ending = ending_text(outcome, job.time_limit_s, memory_mb)
         observation = Observation(job.artifacts, ending or say("ending.exit", code=0))
         return Staged(observation, (StageOutcome(spec.stages[0].name, outcome, ending),))
@@ -228,7 +226,7 @@ def run_stages(job: Job, runner: Runner, progress: ProgressCallback | None = Non
             parts[stage.name] = Observation(folder, blocked)
             outcomes.append(StageOutcome(stage.name, None, blocked))
             continue
-        outcome = runner.run(_stage_job(job, stage, receives), progress)
+        outcome = runner.run(stage_job(job, stage, receives), progress)
         ending = ending_text(outcome, job.time_limit_s, memory_mb)
         folder.parent.mkdir(exist_ok=True)
         shutil.move(job.artifacts, folder)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +27,9 @@ from grader.datasets import Dataset
 from grader.job import Job, Submission, prepare
 from grader.messages import Text, render, say
 from grader.notebooks import NOTEBOOK_SUFFIX, NotebookError, read_notebook, to_script
-from grader.runners.local import sandbox_environment, wait
+from grader.runners.base import wait_for
+from grader.runners.local import sandbox_environment
+from grader.sandbox.layout import TORCHVISION
 from grader.sandbox.student_main import RUN_FILE
 from grader.spec import ENTRY_SUFFIXES, AssignmentSpec
 
@@ -114,11 +117,15 @@ def _execute(job: Job) -> RunEnd:
     process = subprocess.Popen(
         command, cwd=job.workdir, env=sandbox_environment(job), stdin=subprocess.DEVNULL, start_new_session=True
     )
-    try:
-        timed_out = wait(process, job.time_limit_s, None)
-    finally:
+
+    def stop() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+    try:
+        timed_out, _ = wait_for(process, job.time_limit_s, (), None, stop)
+    finally:
+        stop()
         process.wait()
     seconds = time.perf_counter() - started
     return RunEnd(None if timed_out else process.returncode, seconds, job.time_limit_s)
@@ -141,6 +148,8 @@ def run_student(request: RunRequest, echo: Callable[[str], None]) -> RunEnd:
             lang=request.lang,
         )
         _write_plan(job, request.file, request.lang)
+        if (job.root / TORCHVISION).is_dir():  # where the course note's `root='./data'` finds them
+            shutil.copytree(job.root / TORCHVISION, job.workdir / "data", copy_function=os.link)
         start = say(
             "cli.run.start",
             file=request.file.name,

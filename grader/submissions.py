@@ -14,15 +14,14 @@ from typing import Any
 
 import yaml
 
-from grader.job import Submission
+from grader.job import Submission, unusable_helpers
 from grader.messages import Text, say
+from grader.names import display_name, safe_name
 from grader.spec import AssignmentSpec
 
 GRADESCOPE_METADATA = "submission_metadata.yml"
 _GRADESCOPE_FOLDER = re.compile(r"submission_(\d+)")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 _SKIPPED = frozenset({"__pycache__"})
-_NAME_CHARS = 100
 ACCEPTED_LAYOUTS = (
     "a Gradescope export (submission_metadata.yml and submission_<number>/ folders); "
     "GitHub Classroom clones (<assignment>-<username>/ repositories); "
@@ -36,10 +35,12 @@ class SubmissionError(Exception):
 
 @dataclass(frozen=True)
 class Missing:
-    """A student whose folder holds no gradable file: their omission, graded 0 with `reason`."""
+    """A student whose folder holds no gradable file (or one refused, such as a link out of their folder): their
+    omission, graded 0 with `reason`."""
 
     name: str
     reason: Text
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Accepted:
         except OSError:
             return False
 
-    def pick(self, name: str, files: list[Path]) -> Submission:
+    def pick(self, name: str, files: list[Path], label: str = "") -> Submission:
         """One submission out of the accepted files found together: the preferred one that is not the unchanged
         skeleton (the skeleton only when nothing else is there)."""
         ordered = sorted(files, key=self.rank)
@@ -98,21 +99,23 @@ class Accepted:
         edited = [path for path in ordered if path not in skeletons] or ordered
         chosen = edited[0]
         others = tuple(path for path in ordered if path != chosen)
-        return Submission(name, chosen, others, tuple(path for path in skeletons if path != chosen))
+        return Submission(name, chosen, others, tuple(path for path in skeletons if path != chosen), label)
 
 
 def submission_notes(spec: AssignmentSpec, submission: Submission) -> tuple[Text, ...]:
     """Which file was graded, and why that one when the folder held others."""
-    notes = [say("submission.graded_file", file=submission.entry.name)]
+    entry = display_name(submission.entry.name)
+    notes = [say("submission.graded_file", file=entry)]
     if submission.others:
-        others = ", ".join(path.name for path in submission.others)
+        others = ", ".join(display_name(path.name) for path in submission.others)
         if set(submission.others) <= set(submission.skeletons):
-            notes.append(say("submission.chose_edited", file=submission.entry.name, others=others))
+            notes.append(say("submission.chose_edited", file=entry, others=others))
         else:
             accepted = ", ".join(spec.entries)
-            notes.append(
-                say("submission.chose_preferred", file=submission.entry.name, others=others, accepted=accepted)
-            )
+            notes.append(say("submission.chose_preferred", file=entry, others=others, accepted=accepted))
+    notes += [
+        say("submission.helper_not_utf8", file=display_name(path.name)) for path in unusable_helpers(spec, submission)
+    ]
     return tuple(notes)
 
 
@@ -121,18 +124,26 @@ def entry_files(folder: Path, accepted: Accepted) -> list[Path]:
     return [folder / name for name in accepted.names if (folder / name).is_file()]
 
 
-def find_submission(path: Path, accepted: Accepted) -> Submission:
-    """A folder is named after itself; a file after its stem, or its folder when it is an entry file itself."""
+def find_submission(path: Path, accepted: Accepted) -> Submission | Missing:
+    """A folder is named after itself; a file after its stem, or its folder when it is an entry file itself. A link
+    that leads out of the student's own folder is refused (Missing, the reason naming the link), never followed."""
     if path.is_dir():
         found = entry_files(path, accepted)
         if not found:
             raise SubmissionError(f"{path}: a submission folder must hold {accepted.listed}")
-        return accepted.pick(path.resolve().name, [p.resolve() for p in found])
+        label = display_name(path.resolve().name)
+        refused = links_out(path, path.name) or _all_checked(found, path, path.resolve())
+        if isinstance(refused, Text):
+            return Missing(safe_name(label), refused, label)
+        return accepted.pick(safe_name(label), refused, label)
     if path.is_file():
         if path.suffix not in accepted.suffixes:
             raise SubmissionError(f"{path}: a submission file must be a {' or '.join(accepted.suffixes)} file")
-        name = path.resolve().parent.name if path.name in accepted.names else path.stem
-        return Submission(name, path.resolve())
+        label = display_name(path.absolute().parent.name if path.name in accepted.names else path.stem)
+        checked = _checked(path, path.absolute().parent.resolve(), path.name)
+        if isinstance(checked, Text):
+            return Missing(safe_name(label), checked, label)
+        return Submission(safe_name(label), checked, label=label)
     raise SubmissionError(f"{path}: no such file or folder")
 
 
@@ -151,12 +162,16 @@ def unique_names(submissions: list[Submission]) -> list[Submission]:
     return named
 
 
-def safe_name(raw: str) -> str:
-    """A name usable as a results folder: [A-Za-z0-9._@+-] only, never hidden, never empty."""
-    name = _UNSAFE.sub("_", raw.strip())[:_NAME_CHARS]
-    if name.startswith("."):
-        name = "_" + name[1:]
-    return name or "unnamed"
+def links_out(folder: Path, shown: str) -> Text | None:
+    """The first link in `folder` (any depth, hidden files included) that leads out of it, worded for the student:
+    a submission must be the student's own files, not a way to another student's or to the host's."""
+    root = folder.resolve()
+    for current, dirs, files in os.walk(folder):
+        for name in (*dirs, *files):
+            path = Path(current) / name
+            if path.is_symlink() and not _inside(path, root):
+                return say("submission.link_outside", shown=f"{shown}/{path.relative_to(folder)}")
+    return None
 
 
 def _visible(folder: Path) -> list[Path]:
@@ -183,15 +198,12 @@ def _checked(path: Path, root: Path, shown: str) -> Path | Text:
     return path.resolve()
 
 
-def locate_entry(folder: Path, accepted: Accepted, root: Path | None = None) -> list[Path] | Text:
+def locate_entry(folder: Path, accepted: Accepted) -> list[Path] | Text:
     """The student's accepted files in `folder` (one or more, for `Accepted.pick`), or the reason there is none.
 
     Looked for at `assignments/<id>/` (where the course skeleton has them), then at the top, then as the one file of
-    each accepted name anywhere below outside hidden folders. Nothing resolving outside `root` (default: `folder`) is
-    followed."""
-    root = (root or folder).resolve()
-    if not _inside(folder, root):
-        return say("submission.folder_link_outside", folder=folder.name)
+    each accepted name anywhere below outside hidden folders. Nothing resolving outside `folder` is followed."""
+    root = folder.resolve()
     for place in (folder / "assignments" / accepted.assignment_id, folder):
         found = [place / name for name in accepted.names if (place / name).is_file() or (place / name).is_symlink()]
         if found:
@@ -230,9 +242,16 @@ def _all_checked(paths: list[Path], folder: Path, root: Path) -> list[Path] | Te
     return problem if problem is not None else [c for c in checked if isinstance(c, Path)]
 
 
-def _student(name: str, folder: Path, accepted: Accepted, root: Path) -> Submission | Missing:
-    located = locate_entry(folder, accepted, root)
-    return Missing(name, located) if isinstance(located, Text) else accepted.pick(name, located)
+def _student(raw: str, folder: Path, accepted: Accepted) -> Submission | Missing:
+    """One student's folder, with that folder as the only place its files may lead to: a link to a classmate's file
+    is refused like a link to the host's."""
+    label = display_name(raw)
+    if folder.is_symlink():
+        return Missing(safe_name(label), say("submission.folder_is_link", folder=folder.name), label)
+    located = links_out(folder, folder.name) or locate_entry(folder, accepted)
+    if isinstance(located, Text):
+        return Missing(safe_name(label), located, label)
+    return accepted.pick(safe_name(label), located, label)
 
 
 class _MetadataLoader(yaml.SafeLoader):
@@ -265,10 +284,10 @@ def _gradescope_name(record: object, folder_name: str) -> str:
     """Each submitter's sid, else email local-part, else name; a group joins them with '+'."""
     submitters = record.get(":submitters", record.get("submitters")) if isinstance(record, dict) else None
     ids = [_submitter_id(s) for s in submitters if isinstance(s, dict)] if isinstance(submitters, list) else []
-    return safe_name("+".join(i for i in ids if i) or folder_name)
+    return "+".join(i for i in ids if i) or folder_name
 
 
-def _gradescope(folder: Path, root: Path, accepted: Accepted) -> list[Submission | Missing]:
+def _gradescope(folder: Path, accepted: Accepted) -> list[Submission | Missing]:
     path = folder / GRADESCOPE_METADATA
     try:
         # Not safe_load: a Ruby-tagged value must not make the whole export unreadable; this loader builds data only.
@@ -283,9 +302,10 @@ def _gradescope(folder: Path, root: Path, accepted: Accepted) -> list[Submission
     for key in sorted(keys, key=lambda k: int(k.partition("_")[2])):
         name = _gradescope_name(metadata.get(key), key)
         if key in folders:
-            found.append(_student(name, folders[key], accepted, root))
+            found.append(_student(name, folders[key], accepted))
         else:
-            found.append(Missing(name, say("submission.no_export_folder", key=key, metadata=GRADESCOPE_METADATA)))
+            absent = say("submission.no_export_folder", key=key, metadata=GRADESCOPE_METADATA)
+            found.append(Missing(safe_name(name), absent, display_name(name)))
     return found
 
 
@@ -308,16 +328,16 @@ def discover(folder: Path, accepted: Accepted) -> Roster:
     files = [p for p in entries if p.suffix in accepted.suffixes and not p.is_dir()]
     found: list[Submission | Missing]
     if (folder / GRADESCOPE_METADATA).is_file():
-        layout, found = "gradescope", _gradescope(folder, root, accepted)
+        layout, found = "gradescope", _gradescope(folder, accepted)
         used = {GRADESCOPE_METADATA, *(p.name for p in folders if _GRADESCOPE_FOLDER.fullmatch(p.name))}
     elif (prefix := _classroom_prefix(folders, bool(files), root)) is not None:
         layout = "github-classroom"
-        found = [_student(safe_name(p.name[len(prefix) :]), p, accepted, root) for p in folders]
+        found = [_student(p.name[len(prefix) :], p, accepted) for p in folders]
         used = {p.name for p in folders}
     else:
         layout = "folders"
-        found = [_student(safe_name(p.name), p, accepted, root) for p in folders]
-        found += _loose_files(files, accepted, root)
+        found = [_student(p.name, p, accepted) for p in folders]
+        found += _loose_files(files, accepted)
         used = {p.name for p in (*folders, *files)}
     if not found:
         raise SubmissionError(
@@ -327,24 +347,32 @@ def discover(folder: Path, accepted: Accepted) -> Roster:
     return _roster(layout, found, unrecognised)
 
 
-def _loose_files(files: list[Path], accepted: Accepted, root: Path) -> list[Submission | Missing]:
-    """One student per file stem: `alice.py` and `alice.ipynb` are alice's two files, and one of them is graded."""
+def _loose_files(files: list[Path], accepted: Accepted) -> list[Submission | Missing]:
+    """One student per file stem: `alice.py` and `alice.ipynb` are alice's two files, and one of them is graded. A
+    loose file that is a link is refused: it would hand in someone else's file."""
     by_student: dict[str, list[Path]] = {}
     for path in files:
-        by_student.setdefault(safe_name(path.stem), []).append(path)
+        by_student.setdefault(display_name(path.stem), []).append(path)
     found: list[Submission | Missing] = []
-    for name, paths in by_student.items():
-        checked = _all_checked(paths, root, root)
-        found.append(Missing(name, checked) if isinstance(checked, Text) else accepted.pick(name, checked))
+    for label, paths in by_student.items():
+        link = next((path for path in paths if path.is_symlink()), None)
+        if link is not None:
+            found.append(Missing(safe_name(label), say("submission.loose_link", shown=link.name), label))
+        else:
+            found.append(accepted.pick(safe_name(label), [path.resolve() for path in paths], label))
     return found
 
 
 def _roster(layout: str, found: list[Submission | Missing], unrecognised: tuple[str, ...]) -> Roster:
     """Names made unique across submissions and missing students alike: each gets its own results folder."""
-    placeholders = [item if isinstance(item, Submission) else Submission(item.name, Path()) for item in found]
+    placeholders = [
+        item if isinstance(item, Submission) else Submission(item.name, Path(), label=item.label) for item in found
+    ]
     named = unique_names(placeholders)
     submissions = tuple(n for n, item in zip(named, found, strict=True) if isinstance(item, Submission))
     missing = tuple(
-        Missing(n.name, item.reason) for n, item in zip(named, found, strict=True) if isinstance(item, Missing)
+        Missing(n.name, item.reason, item.label)
+        for n, item in zip(named, found, strict=True)
+        if isinstance(item, Missing)
     )
     return Roster(layout, submissions, missing, unrecognised)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -250,3 +253,74 @@ def test_observation_environment(run_folder: Path) -> None:
     (run_folder / "environment.json").unlink()
     (run_folder / "environment.json").write_text(json.dumps({"python": "3.11"}), encoding="utf-8")
     assert obs.environment() == {"python": "3.11"}
+
+
+# --- bounds: what a record may declare, before anything is allocated ----------------------------------------------
+
+BOMB_READER = """
+import resource, sys
+from pathlib import Path
+from grader.artifacts import ArtifactError, read_arrays
+try:
+    read_arrays(Path(sys.argv[1]))
+except ArtifactError as exc:
+    print("refused:", exc)
+print("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def _bomb(path: Path, count: int, data_bytes: int) -> Path:
+    """An .npz whose one array's header declares `count` float64 values, holding `data_bytes` of zeros after it."""
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(0))
+    header["shape"] = (count,)
+    chunk = bytes(min(data_bytes, 64 * 1024 * 1024))
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+        bundle.open("w0.npy", "w", force_zip64=True) as member,
+    ):
+        np.lib.format.write_array_header_1_0(member, header)
+        for _ in range(data_bytes // max(1, len(chunk))):
+            member.write(chunk)
+    return path
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    """1 MB on disk, 1 GiB inflated: refused from its declared sizes; the reader's peak memory stays small."""
+    path = _bomb(tmp_path / "weights_trained.npz", 2**27, 2**30)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    done = subprocess.run([sys.executable, "-c", BOMB_READER, str(path)], capture_output=True, text=True, check=True)
+    assert "refused: weights_trained.npz: member 'w0.npy' refused" in done.stdout
+    assert int(done.stdout.split("peak_mb")[1]) < 400, done.stdout
+
+
+def test_an_array_header_that_declares_more_than_it_holds_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactError, match="declares 2147483648 bytes of array"):
+        read_arrays(_bomb(tmp_path / "weights.npz", 2**28, 1024))
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(0))
+    header["shape"] = (10,)
+    with (tmp_path / "weights.npy").open("wb") as handle:
+        np.lib.format.write_array_header_1_0(handle, header)
+        handle.write(bytes(8))
+    with pytest.raises(ArtifactError, match="holds 8 bytes where its header declares 80"):
+        read_array(tmp_path / "weights.npy")
+
+
+def test_a_hard_link_is_refused(tmp_path: Path) -> None:
+    np.save(tmp_path / "outside.npy", np.zeros(3))
+    (tmp_path / "weights.npy").hardlink_to(tmp_path / "outside.npy")
+    with pytest.raises(ArtifactError, match="hard link"):
+        read_array(tmp_path / "weights.npy")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"learning_rate": ' + "9" * 5000 + "}", "an integer of 5000 digits"),
+        ("[" * 40 + "]" * 40, "nested deeper than 32 levels"),
+        ("[" * 100000 + "]" * 100000, "not valid JSON"),
+    ],
+)
+def test_json_records_are_bounded(tmp_path: Path, text: str, problem: str) -> None:
+    (tmp_path / "progress.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ArtifactError, match=problem):
+        read_json(tmp_path / "progress.json")

@@ -228,7 +228,9 @@ def test_what_a_folder_without_a_submission_held_is_named(tmp_path: Path) -> Non
     [
         ("alice", "alice"),
         ("Alice Kim", "Alice_Kim"),
-        ("José", "Jos_"),
+        ("José", "José"),
+        ("김철수", "김철수"),
+        ("김 철수/", "김_철수_"),
         ("a@b.example+c-d_e", "a@b.example+c-d_e"),
         (".hidden", "_hidden"),
         ("..", "_."),
@@ -258,7 +260,8 @@ def test_unique_names_never_reuses_a_taken_name() -> None:
     assert [s.name for s in unique_names([Submission("b", Path("/b.py"))] * 3)] == ["b", "b-2", "b-3"]
 
 
-def test_symlinks_out_of_the_class_folder_are_not_followed(tmp_path: Path) -> None:
+def test_links_out_of_a_students_own_folder_are_refused_and_named(tmp_path: Path) -> None:
+    """A link is followed only inside the student's own folder: not to the host, not to a classmate's file."""
     outside = tmp_path / "elsewhere"
     write(outside / "mallory" / ENTRY)
     secret = write(outside / "secret.py")
@@ -269,12 +272,18 @@ def test_symlinks_out_of_the_class_folder_are_not_followed(tmp_path: Path) -> No
     (cls / "oscar" / ENTRY).symlink_to(secret)
     (cls / "trent.py").symlink_to(secret)
     (cls / "peggy").mkdir()
-    (cls / "peggy" / ENTRY).symlink_to(cls / "alice" / ENTRY)  # inside the class folder: fine
+    (cls / "peggy" / ENTRY).symlink_to(cls / "alice" / ENTRY)  # a classmate's file
+    write(cls / "victor" / ENTRY)
+    (cls / "victor" / "helper.py").symlink_to(Path("/etc/hostname"))
+    write(cls / "wendy" / "mine.py")
+    (cls / "wendy" / ENTRY).symlink_to("mine.py")  # inside her own folder: followed
     roster = discover(cls, ACCEPTED)
-    assert sorted(s.name for s in roster.submissions) == ["alice", "peggy"]
+    assert sorted(s.name for s in roster.submissions) == ["alice", "wendy"]
     missing = {m.name: m.reason.render() for m in roster.missing}
-    assert set(missing) == {"mallory", "oscar", "trent"}
-    assert all("outside" in reason and "not followed" in reason for reason in missing.values())
+    assert set(missing) == {"mallory", "oscar", "peggy", "trent", "victor"}
+    assert all("not followed" in reason for reason in missing.values()), missing
+    assert "oscar/submission.py" in missing["oscar"] and "peggy/submission.py" in missing["peggy"]
+    assert "victor/helper.py" in missing["victor"] and "trent.py" in missing["trent"]
     assert all(str(outside) not in str(s.entry) for s in roster.submissions)
 
 

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from grader import images
 from grader.results import Status, SubmissionStatus
 
 from .conftest import ROOT, Grade, reference_source, write_submission
+from .test_examples import CASES, assert_loses_exactly_its_checks
 
 pytestmark = pytest.mark.docker
 SOLUTIONS = ROOT / "solutions"
@@ -49,7 +49,7 @@ def docker_grade_as(grade_as: Callable[[str], Grade]) -> Callable[[str], Grade]:
         local = grade_as(assignment)
 
         def run(path: Path, name: str | None = None, **options: object) -> object:
-            return local(path, name, backend="docker-cpu", **options)
+            return local(path, name, **{"backend": "docker-cpu", **options})
 
         return run
 
@@ -75,21 +75,12 @@ def test_reference_earns_full_marks_in_docker(docker_grade_as: Callable[[str], G
     assert provenance["sandbox"]["versions"]["numpy"] != "not imported"
 
 
-EXAMPLES = [
-    (assignment, name, spec)
-    for assignment in ASSIGNMENTS
-    for name, spec in yaml.safe_load((SOLUTIONS / assignment / "examples" / "expected.yaml").read_text()).items()
-]
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(("assignment", "name", "expected"), EXAMPLES, ids=[f"{a}-{n}" for a, n, _ in EXAMPLES])
+@pytest.mark.parametrize(("assignment", "name"), CASES)
 def test_examples_lose_the_same_points_in_docker(
-    docker_grade_as: Callable[[str], Grade], assignment: str, name: str, expected: dict[str, object]
+    docker_grade_as: Callable[[str], Grade], assignment: str, name: str
 ) -> None:
-    path = SOLUTIONS / assignment / "examples" / f"{name}.py"
-    result = docker_grade_as(assignment)(path, time_limit_s=expected.get("time_limit_s"))
-    assert _lost(result) == sorted(expected["loses"])  # type: ignore[arg-type]
+    assert_loses_exactly_its_checks(docker_grade_as, assignment, name, backend="docker-cpu")
 
 
 def test_fork_bomb_is_contained(tmp_path: Path, docker_grade_as: Callable[[str], Grade]) -> None:

@@ -25,7 +25,10 @@ from grader.cli import main
 from grader.spec import load_spec
 
 from .conftest import ROOT
+from .test_attacks import ATTACKS, check_attack
 from .test_docker_backend import require_cpu_image
+from .test_examples import EXPECTED as EXPECTED_ALL
+from .test_examples import example_path
 
 pytestmark = pytest.mark.docker
 SOLUTIONS = ROOT / "solutions" / "01_tf_quickstart"
@@ -108,10 +111,9 @@ def gradescope_image(exported: Path) -> Iterator[str]:
 def _run_autograder(submission: Path, results: Path, *command: str, mounts: tuple[str, ...] = ()) -> dict[str, Any]:
     """One submission, as Gradescope grades it: `command` (an image and its run_autograder) with the files in
     /autograder/submission, then /autograder/results/results.json read back."""
-    results.mkdir(parents=True)
-    results.chmod(0o777)  # the grading image's user is not the host's
+    results.mkdir(parents=True)  # root's, as on Gradescope: the grader writes it as root, student code cannot
     volumes = ["-v", f"{submission}:/autograder/submission:ro", "-v", f"{results}:/autograder/results", *mounts]
-    done = _docker("run", "--rm", "--network", "none", *volumes, *command)
+    done = _docker("run", "--rm", "--network", "none", "--user", "0", *volumes, *command)  # as Gradescope: root
     output = results / "results.json"
     assert output.is_file(), done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(output.read_text(encoding="utf-8"))
@@ -172,10 +174,18 @@ def test_gradescope_run_autograder_without_setup_still_writes_results(exported: 
     assert results["score"] == 0 and "setup did not finish" in results["output"]
 
 
+def _private_source(exported: Path, folder: Path) -> Path:
+    """The unzipped export as setup.sh leaves it: root's alone (its dataset, its settings)."""
+    source = Path(shutil.copytree(exported / "source", folder))
+    for path in (source, *source.rglob("*")):
+        path.chmod((path.stat().st_mode & 0o700) | (0o100 if path.is_dir() else 0))
+    return source
+
+
 def test_gradescope_run_autograder_works_in_the_grading_image(exported: Path, tmp_path: Path) -> None:
     require_cpu_image()
     submission = _submission(tmp_path / "submission", SOLUTIONS / "submission.py", "submission.py")
-    source = ("-v", f"{exported / 'source'}:/autograder/source:ro")
+    source = ("-v", f"{_private_source(exported, tmp_path / 'source')}:/autograder/source:ro")
     command = (images.image_tag("cpu"), "/autograder/source/run_autograder")
     results = _run_autograder(submission, tmp_path / "results", *command, mounts=source)
     assert results["score"] == SPEC.max_score, results["output"]
@@ -261,3 +271,116 @@ def test_prairielearn_a_dataset_missing_in_the_image_says_what_to_do(prairielear
     results = _prairielearn(prairielearn_image, out, tmp_path, student)
     assert results["gradable"] is False and "score" not in results
     assert "mnist" in results["format_errors"][0] and "not your score" in results["format_errors"][0]
+
+
+# --- the attacks, replayed on both platforms ---------------------------------------------------------------------
+
+LISTENER = (
+    "import socket\n"
+    "server = socket.create_server(('127.0.0.1', 47613))\n"
+    "while True:\n"
+    "    connection, _ = server.accept()\n"
+    "    connection.sendall(b'grader-network-test')\n"
+    "    connection.close()\n"
+)
+LEFTOVERS = (
+    "import pathlib, sys\n"
+    "uid = sys.argv[1]\n"
+    "live = [p.name for p in pathlib.Path('/proc').iterdir() if p.name.isdigit() and any(\n"
+    "    l.split()[1:2] == [uid] for l in (p / 'status').read_text().splitlines() if l.startswith('Uid:'))]\n"
+    "print(' '.join(live))\n"
+)
+
+
+def _attack_submissions(folder: Path, assignment: str) -> list[str]:
+    """One folder per submission, as a student would upload it: the reference (an honest classmate) and each attack,
+    named as the platform expects (a notebook keeps its suffix; a link stays a link)."""
+    names = ["reference", *ATTACKS[assignment]]
+    for name in names:
+        source = (
+            ROOT / "solutions" / assignment / "submission.py" if name == "reference" else example_path(assignment, name)
+        )
+        target = folder / name / ("submission" + source.suffix)
+        target.parent.mkdir(parents=True)
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        else:
+            shutil.copyfile(source, target)
+    return names
+
+
+def _replay(image: str, script: str, mounts: list[str], out: Path) -> None:
+    """The platform's root process, in one container for every submission of an assignment (each a fresh grading),
+    with a listener on the container's own loopback for `network_from_subprocess`."""
+    (out / "listener.py").write_text(LISTENER, encoding="utf-8")
+    (out / "leftovers.py").write_text(LEFTOVERS, encoding="utf-8")
+    volumes = [arg for mount in [*mounts, f"{out}:/out"] for arg in ("-v", mount)]
+    listen, leftovers = "(python3 /out/listener.py &); sleep 1", "sleep 6; python3 /out/leftovers.py 10001 > /out/left"
+    done = _docker(
+        "run", "--rm", "--network", "none", "--user", "0", *volumes, "--entrypoint", "bash", image, "-c",
+        f"set -e; {listen}; {script}; {leftovers}", timeout=1500,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (out / "left").read_text().strip() == "", "processes of student code outlived their runs"
+
+
+def _points_lost(assignment: str, name: str) -> float:
+    spec = load_spec(assignment)
+    return sum(spec.check(check_id).points for check_id in EXPECTED_ALL[assignment][name]["loses"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", sorted(ATTACKS))
+def test_gradescope_attacks_earn_nothing(assignment: str, tmp_path: Path) -> None:
+    """run_autograder as Gradescope runs it (root, the export root's alone), once per submission."""
+    require_cpu_image()
+    export = tmp_path / "export"
+    args = ["--profile", "smoke", "--dataset", "fashion-mnist", "--out", str(export / "autograder.zip")]
+    assert main(["export", "gradescope", assignment, *args]) == 0
+    _unzip(export / "autograder.zip", export / "source")
+    names = _attack_submissions(tmp_path / "subs", assignment)
+    out = tmp_path / "out"
+    out.mkdir()
+    each = (
+        "rm -rf /autograder/submission /autograder/results; mkdir -p /autograder/results; "
+        "cp -a /subs/$n /autograder/submission; /autograder/source/run_autograder; "
+        "cp /autograder/results/results.json /out/$n.json"
+    )
+    script = (
+        f"mkdir -p /autograder; cp -a /export/source /autograder/source; for n in {' '.join(names)}; do {each}; done"
+    )
+    _replay(images.image_tag("cpu"), script, [f"{export}:/export:ro", f"{tmp_path / 'subs'}:/subs:ro"], out)
+    results = {name: json.loads((out / f"{name}.json").read_text(encoding="utf-8")) for name in names}
+    assert results["reference"]["score"] == 10, results["reference"]["output"]
+    assert results["reference"]["extra_data"]["provenance"]["run"]["isolation"] == "user"
+    for name in names[1:]:
+        check_attack(assignment, name, results[name])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", sorted(ATTACKS))
+def test_prairielearn_attacks_earn_nothing(assignment: str, prairielearn_image: str, tmp_path: Path) -> None:
+    """The question's entry point as PrairieLearn runs it (root, /grade root's alone), once per submission."""
+    question = tmp_path / "question"
+    assert main(["export", "prairielearn", assignment, "--profile", "smoke", "--dataset", "fashion-mnist",
+                 "--out", str(question)]) == 0  # fmt: skip
+    entrypoint = json.loads((question / "info.json").read_text(encoding="utf-8"))["externalGradingOptions"]
+    names = _attack_submissions(tmp_path / "subs", assignment)
+    out = tmp_path / "out"
+    out.mkdir()
+    data = json.dumps({"gradable": True, "submitted_answers": {}, "format_errors": {}})
+    each = (
+        "rm -rf /grade; mkdir -m 700 /grade; cp -a /question/tests /grade/tests; cp -a /subs/$n /grade/student; "
+        f"mkdir /grade/data /grade/serverFilesCourse; echo '{data}' > /grade/data/data.json; "
+        f"{entrypoint['entrypoint']}; cp /grade/results/results.json /out/$n.json"
+    )
+    script = f"for n in {' '.join(names)}; do {each}; done"
+    _replay(prairielearn_image, script, [f"{question}:/question:ro", f"{tmp_path / 'subs'}:/subs:ro"], out)
+    for name in names:
+        results = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        expected = EXPECTED_ALL[assignment].get(name, {"loses": []})
+        if expected.get("status") == "missing":
+            assert results["gradable"] is False and "symbolic link" in results["message"]
+            continue
+        lost = 0.0 if name == "reference" else _points_lost(assignment, name)
+        assert results["score"] == pytest.approx((10 - lost) / 10), results.get("message")

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from grader.cli import main
+from grader.isolation import Mode
 from grader.results import Status, SubmissionStatus
+from grader.runners.local import host_isolation
 
 from .conftest import ROOT, Grade
 
@@ -22,13 +24,25 @@ EXPECTED = {
     a: yaml.safe_load((SOLUTIONS / a / "examples" / "expected.yaml").read_text(encoding="utf-8")) for a in ASSIGNMENTS
 }
 CASES = [(assignment, name) for assignment in ASSIGNMENTS for name in sorted(EXPECTED[assignment])]
+EXAMPLE_SUFFIXES = (".py", ".ipynb")
+
+
+def example_path(assignment: str, name: str) -> Path:
+    """An example's file: `<name>.py`, or the `file` its expectations name (a notebook)."""
+    return SOLUTIONS / assignment / "examples" / EXPECTED[assignment][name].get("file", f"{name}.py")
+
+
+def needs_isolation(expected: dict[str, object]) -> bool:
+    """Attacks whose expectation holds only where student code is kept apart from the grader: where it runs as the
+    grader's own user (`process` mode) they are skipped, that mode protects against accidents only."""
+    return bool(expected.get("isolated")) and host_isolation().mode is Mode.PROCESS
 
 
 def test_every_assignment_has_a_reference_and_examples() -> None:
     assert sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.yaml")) == ASSIGNMENTS
     for assignment in ASSIGNMENTS:
         assert (SOLUTIONS / assignment / "submission.py").is_file()
-        files = sorted(p.stem for p in (SOLUTIONS / assignment / "examples").glob("*.py"))
+        files = sorted(p.stem for p in (SOLUTIONS / assignment / "examples").glob("*") if p.suffix in EXAMPLE_SUFFIXES)
         assert files == sorted(EXPECTED[assignment])
 
 
@@ -63,9 +77,10 @@ def assert_loses_exactly_its_checks(
 ) -> None:
     """Grade one example and hold it to expected.yaml: the listed checks fail with their phrase, the rest pass."""
     expected = EXPECTED[assignment][name]
-    path = SOLUTIONS / assignment / "examples" / f"{name}.py"
-    result = grade_as(assignment)(path, time_limit_s=expected.get("time_limit_s"), **options)
-    assert result.status is SubmissionStatus.GRADED
+    if needs_isolation(expected) and options.get("backend", "local") == "local":
+        pytest.skip("student code runs as the grader's own user here (process mode): no isolation to hold")
+    result = grade_as(assignment)(example_path(assignment, name), time_limit_s=expected.get("time_limit_s"), **options)
+    assert result.status.value == expected.get("status", "graded"), result.output
     lost = sorted(t.check_id for t in result.tests if t.status is Status.FAILED)
     assert lost == sorted(expected["loses"]), {t.check_id: t.output for t in result.tests}
     for test in result.tests:

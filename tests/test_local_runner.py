@@ -103,24 +103,70 @@ def test_gpus_are_hidden_on_cpu_and_left_as_the_host_set_them_on_cuda(
     assert sandbox_environment(job).get("CUDA_VISIBLE_DEVICES") == expected  # type: ignore[arg-type]
 
 
-def test_the_students_process_dies_with_the_grader(tmp_path: Path) -> None:
+GRADER_PARENT = """
+import sys
+from pathlib import Path
+from grader import datasets
+from grader.grading import GradeOptions, grade_submission
+from grader.job import Submission
+from grader.spec import load_spec
+print("ready", flush=True)
+grade_submission(load_spec("02_torch_loop"), Submission("loop", Path(sys.argv[1])), datasets.load("fashion-mnist"),
+                 GradeOptions(profile="smoke", time_limit_s=600))
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "process"])
+def test_the_students_process_dies_with_the_grader(tmp_path: Path, mode: str) -> None:
     """A grader killed with SIGKILL (a cluster worker) takes its sandbox with it: no endless loop left behind."""
-    parent = (
-        "import subprocess, sys\n"
-        "from grader.runners.local import _limits\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'while True: pass'], start_new_session=True,\n"
-        "                         preexec_fn=lambda: _limits(512))\n"
-        "print(child.pid, flush=True)\n"
-        "child.wait()\n"
+    source = reference_source("02_torch_loop").replace(
+        "def train_one_epoch(", "def train_one_epoch(*a, **k):\n    while True: pass\ndef _unused("
     )
-    with subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True) as grader:
-        assert grader.stdout is not None
-        child = int(grader.stdout.readline())
+    path = write_submission(tmp_path, "loop", source)
+    env = {**os.environ, "GRADER_ISOLATION": mode}
+    with subprocess.Popen(
+        [sys.executable, "-c", GRADER_PARENT, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    ) as grader:
+        assert grader.stdout is not None and grader.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 60
+        sandbox: set[int] = set()
+        while time.monotonic() < deadline and not any(_is_sandbox(p) for p in sandbox):
+            time.sleep(0.2)
+            sandbox = _descendants(grader.pid)
+        assert sandbox, "the sandbox never started"
+        time.sleep(3)  # into the endless loop
+        sandbox = _descendants(grader.pid)
         os.kill(grader.pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
-    while _running(child) and time.monotonic() < deadline:
+    while any(_running(pid) for pid in sandbox) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(child)
+    assert not [pid for pid in sandbox if _running(pid)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _is_sandbox(pid: int) -> bool:
+    return "grader.sandbox" in _cmdline(pid)
 
 
 def _running(pid: int) -> bool:

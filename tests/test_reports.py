@@ -119,10 +119,10 @@ def test_gradebook_rows(tmp_path: Path, results: list[AssignmentResult]) -> None
     path = write_gradebook(results, tmp_path / "gradebook.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read Korean names as UTF-8
     assert read_csv(path) == [
-        ["student", "assignment", "runs", "compile", "accuracy", "total", "max", "status", "time_s", "note"],
-        ["alice", A1, "1", "1", "3", "5", "5", "graded", "12.346", ""],
-        ["bob", A1, "1", "0", "0", "1", "5", "graded", "12.346", ""],
-        ["carol", A1, "", "", "", "", "5", "not_graded", "0.000", REASON.splitlines()[0]],  # never 0 points
+        ["student", "folder", "assignment", "runs", "compile", "accuracy", "total", "max", "status", "time_s", "note"],
+        ["alice", "alice", A1, "1", "1", "3", "5", "5", "graded", "12.346", ""],
+        ["bob", "bob", A1, "1", "0", "0", "1", "5", "graded", "12.346", ""],
+        ["carol", "carol", A1, "", "", "", "", "5", "not_graded", "0.000", REASON.splitlines()[0]],  # never 0 points
     ]
 
 
@@ -135,7 +135,7 @@ def test_gradebook_neutralises_formulas_and_keeps_odd_names(tmp_path: Path, alic
 
 def test_gradebook_empty(tmp_path: Path) -> None:
     rows = read_csv(write_gradebook([], tmp_path / "g.csv"))
-    assert rows == [["student", "assignment", "total", "max", "status", "time_s", "note"]]
+    assert rows == [["student", "folder", "assignment", "total", "max", "status", "time_s", "note"]]
 
 
 # --- junit.xml -------------------------------------------------------------------------------------------------------

@@ -94,7 +94,21 @@ def test_write_is_atomic_and_loads_back(tmp_path: Path, result: AssignmentResult
     assert path == folder / "results.json"
     assert not (folder / ".results.json.tmp").exists()
     assert sorted(p.name for p in folder.iterdir()) == ["results.json"]
-    assert json.loads(path.read_text(encoding="utf-8")) == gradescope.to_gradescope(result)
+    assert json.loads(path.read_text(encoding="utf-8")) == gradescope.sign(gradescope.to_gradescope(result))
+
+
+def test_only_a_result_this_grader_signed_is_trusted(tmp_path: Path, result: AssignmentResult) -> None:
+    """A cached result counts only with this host's signature: one written by anything else (student code that
+    forged it, a copy edited by hand) is graded again."""
+    path = gradescope.write(result, tmp_path)
+    assert gradescope.read_trusted(path) == gradescope.read(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tests"][0]["score"] = data["tests"][0]["max_score"] = 99
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert gradescope.read_trusted(path) is None
+    unsigned = gradescope.to_gradescope(result)
+    path.write_text(json.dumps(unsigned), encoding="utf-8")
+    assert gradescope.read_trusted(path) is None and gradescope.read(path).tests == result.tests
 
 
 def test_write_replaces_previous_results(tmp_path: Path, result: AssignmentResult) -> None:

@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from grader import datasets
+from grader.isolation import ARTIFACT_QUOTA, output_quota
 from grader.job import Job, Submission, prepare
-from grader.runners import docker
-from grader.runners.base import RunOutcome
-from grader.runners.docker import ARTIFACT_QUOTA, DockerRunner
+from grader.runners.base import RunOutcome, wait_for
+from grader.runners.docker import DockerRunner
 from grader.spec import ASSIGNMENTS_DIR, SPEC_FILE, AssignmentSpec, SpecError, parse_spec
 from grader.stages import StagedObservation, run_stages, take_file
 
@@ -90,7 +90,7 @@ def _save(job: Job, raw: dict[str, Any]) -> None:
 def test_each_run_is_fresh_and_gets_the_saved_file_from_the_host(job: Job) -> None:
     def inspect(job: Job, raw: dict[str, Any]) -> None:
         assert raw["submission"] is None and raw["handoff_out"] is None
-        assert sorted(p.name for p in job.workdir.iterdir()) == ["data"]  # the save run's leftovers are gone
+        assert sorted(p.name for p in job.workdir.iterdir()) == []  # the save run's leftovers are gone
         assert not (job.root / "outbox").exists()
         handed = job.root / raw["handoff_in"]
         assert handed.read_bytes() == SAVED
@@ -197,14 +197,13 @@ def test_a_bad_runs_declaration_is_reported_with_its_path(
     assert any(p.startswith(problem) or problem in p for p in error.value.problems), error.value.problems
 
 
-def test_a_saving_run_that_floods_its_outbox_is_stopped(job: Job, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The outbox is a host folder mounted writable: what the container writes there counts against the quota."""
+def test_a_saving_run_that_floods_its_outbox_is_stopped(job: Job) -> None:
+    """The outbox is a host folder a run writes in: what it writes there counts against the quota."""
     outbox = job.root / "outbox"
     outbox.mkdir()
     with (outbox / "model.pt").open("wb") as flood:
         flood.truncate(ARTIFACT_QUOTA + 1)
     process = subprocess.Popen(["sleep", "30"])
-    monkeypatch.setattr(docker, "_docker", lambda *args: process.kill())
     started = time.monotonic()
-    assert DockerRunner(image="img")._watch(process, "c", job, None) == (False, True)
+    assert wait_for(process, 30, (output_quota(job),), None, process.kill) == (False, True)
     assert time.monotonic() - started < 5

@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from rich.cells import cell_len
@@ -19,8 +18,7 @@ from grader.datasets import Dataset
 from grader.grading import GradeOptions
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import Progress
-from grader.runners.base import ProgressWatch
-from grader.runners.docker import DockerRunner
+from grader.runners.base import ProgressWatch, wait_for
 from grader.student_console import StepLines, wrap_block
 from grader.student_run import TIMED_OUT
 
@@ -251,9 +249,7 @@ class _Container:
 
 def test_the_docker_backend_reports_progress_while_it_waits(tmp_path: Path) -> None:
     (tmp_path / "progress.json").write_text(json.dumps({"step": "fit"}), encoding="utf-8")
-    job = SimpleNamespace(root=tmp_path, artifacts=tmp_path, time_limit_s=60.0)
     seen: list[Progress] = []
-    runner = DockerRunner(image="unused")
-    ended = runner._watch(_Container(), "unused", job, ProgressWatch(tmp_path, seen.append))  # type: ignore[arg-type]
+    ended = wait_for(_Container(), 60.0, (), ProgressWatch(tmp_path, seen.append), lambda: None)  # type: ignore[arg-type]
     assert ended == (False, False)
     assert [p.step for p in seen] == ["fit", "fit"]

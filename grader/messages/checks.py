@@ -25,6 +25,10 @@ define(
             "채점기는 어느 쪽이 맞는지 알 수 없으므로(코드가 실행되는 동안 채점기의 기록이 바뀌었을 수 있습니다) "
             "이유를 추측하지 않습니다. 이 검사는 담당 교수자의 수동 검토가 필요합니다.",
         ),
+        "check.records_malformed": (
+            "The grader's records of your run are malformed, so this check could not read them ({problem}).",
+            "실행 기록의 형식이 잘못되어 이 검사가 기록을 읽을 수 없었습니다 ({problem}).",
+        ),
         # runs
         "runs.ok": (
             "{file} imported and all {count} functions ran without error.",

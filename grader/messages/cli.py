@@ -34,6 +34,15 @@ define(
         ),
         "cli.progress.export_weights": ("saving the trained weights", "학습된 가중치를 저장하고 있습니다"),
         "cli.progress.done": ("checking the results", "결과를 확인하고 있습니다"),
+        "cli.weak_isolation": (
+            "Student code runs as your own user here ({problem}): this protects against accidents, not against a "
+            "student who attacks the grader. Install bubblewrap (apt-get install bubblewrap), or grade as root, in "
+            "Docker (--backend docker-cpu) or on a platform.",
+            "여기서는 학생 코드가 여러분의 사용자 권한으로 실행됩니다 ({problem}). "
+            "실수는 막지만, 채점기를 공격하는 학생은 막지 못합니다. "
+            "bubblewrap을 설치하거나(apt-get install bubblewrap), root로, "
+            "Docker에서(--backend docker-cpu) 또는 플랫폼에서 채점하세요.",
+        ),
         "cli.run.start": (
             "Running {file} as __main__ on {dataset} ({profile} profile: {train} training and {test} test images), "
             "offline, in the scratch folder {folder}",

@@ -77,14 +77,24 @@ define(
             "{shown} is a symbolic link pointing outside the submitted folder; it was not followed",
             "{shown} 은(는) 제출한 폴더 밖을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
         ),
-        "submission.folder_link_outside": (
-            "{folder} is a symbolic link pointing outside the class folder; it was not followed",
-            "{folder} 은(는) 수업 폴더 밖을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
+        "submission.folder_is_link": (
+            "{folder} is a symbolic link, not a student's own folder; it was not followed",
+            "{folder} 은(는) 학생 자신의 폴더가 아니라 심볼릭 링크이므로 따라가지 않았습니다",
+        ),
+        "submission.loose_link": (
+            "{shown} is a symbolic link to another file, not a file of its own; it was not followed",
+            "{shown} 은(는) 자신의 파일이 아니라 다른 파일을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
         ),
         "submission.not_regular": ("{shown} is not a regular file", "{shown} 은(는) 일반 파일이 아닙니다"),
         "submission.no_export_folder": (
             "{key} is listed in {metadata} but has no folder in the export",
             "{key} 이(가) {metadata} 에 있지만 내보낸 파일에 해당 폴더가 없습니다",
+        ),
+        "submission.helper_not_utf8": (
+            "{file} was not used: its name is not UTF-8 (a zip made on Windows?), so no import can name it. "
+            "Rename it with plain letters and hand it in again.",
+            "{file} 파일은 사용하지 않았습니다. 파일 이름이 UTF-8이 아니어서(Windows에서 만든 zip인가요?) import로 "
+            "부를 수 없습니다. 영문 이름으로 바꿔 다시 제출하세요.",
         ),
         "submission.graded_file": (
             "Graded file: {file}.",

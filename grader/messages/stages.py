@@ -9,6 +9,14 @@ define(
             "The `{run}` run of your code did not run to the end: {ending}.",
             "코드의 `{run}` 실행이 끝까지 진행되지 않았습니다: {ending}.",
         ),
+        "stage.sandbox_silent": (
+            "the sandbox of the `{run}` run ended before it was ready for the submission ({ending})",
+            "`{run}` 실행의 샌드박스가 제출물을 실행할 준비를 마치기 전에 끝났습니다 ({ending})",
+        ),
+        "stage.not_prepared": (
+            "the sandbox could not prepare the run",
+            "샌드박스가 실행을 준비하지 못했습니다",
+        ),
         "ending.no_handoff": (
             "this run was not started, because {problem}",
             "이 실행은 시작되지 않았습니다. {problem}",

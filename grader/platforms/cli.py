@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader import __version__, datasets
+from grader import __version__, course_key, datasets
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.messages import DEFAULT_LANG, LANGS
 from grader.platforms.gradescope_export import GradescopeExport, export_gradescope
@@ -93,7 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         spec = load_spec(args.assignment)
         dataset = choose_dataset(spec, args.dataset, args.data_dir).name
-        settings = PlatformSettings(spec.id, dataset, args.profile, args.lang)
+        settings = PlatformSettings(spec.id, dataset, args.profile, args.lang, split_key=course_key.split_key())
         (_gradescope if args.platform == "gradescope" else _prairielearn)(args, spec, settings)
     except (SpecError, DatasetChoiceError, ExportError, RequirementsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

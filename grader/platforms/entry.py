@@ -2,38 +2,27 @@
 into a result that says what to do.
 
 Both platforms start the grader as root (Gradescope always; PrairieLearn because its /grade folder is root's alone).
-Student code must not run as root there, where it could rewrite the results file or the installed grader: given a
-user to run as, the grading runs in a child process under that user, on copies of its inputs, and hands back a
-results.json that the root process reads as data. That keeps the platform's own files (results, the installed
-grader) out of the student's reach; the child and the student's code share that user, so the score itself is as safe
-as the local backend keeps it: from accidents, not from a determined attacker (README, "How it is built"). Run as
-`python -m grader.platforms.entry REQUEST OUT`, this module is that child.
+The grader stays root and does the scoring; student code runs only in the sandbox, as the export's unprivileged
+account, kept from the grader's files, the results, the dataset and the grader's processes (`grader.isolation`).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import pwd
-import shutil
-import subprocess
-import sys
-import tempfile
 import traceback
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader import datasets
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
+from grader.isolation import Isolation, IsolationError
 from grader.messages import DEFAULT_LANG, Text, say
 from grader.platforms.settings import ASSIGNMENT_DIR, PlatformSettings, SettingsError
-from grader.results import AssignmentResult, gradescope
+from grader.results import AssignmentResult
+from grader.runners.local import LocalRunner
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.submissions import Accepted, locate_entry, visible_files
+from grader.submissions import Accepted, links_out, locate_entry, visible_files
 
-CHILD_MARGIN_S = 300
-"""How long the grading child may run past the student's time limit (imports, the dataset, the checks)."""
-STDERR_TAIL = 2000
 LISTED_FILES = 5
 
 
@@ -82,7 +71,7 @@ def find_files(folder: Path, accepted: Accepted) -> list[Path] | Text:
     there is nothing to grade, worded for the student."""
     files: list[Path] = []
     if folder.is_dir():
-        located = locate_entry(folder, accepted)
+        located = links_out(folder, folder.name) or locate_entry(folder, accepted)
         if not isinstance(located, Text) or located.id != "submission.none":
             return located  # found; or several files of one name, a link out of the folder: already says what to do
         files = [path for path in visible_files(folder) if path.is_file() and not path.is_symlink()]
@@ -96,103 +85,30 @@ def find_files(folder: Path, accepted: Accepted) -> list[Path] | Text:
     return say("platforms.no_file", accepted=accepted.listed, found=found)
 
 
-@dataclass(frozen=True)
-class GradeRequest:
-    """One grading, as plain data: what the root process hands the child it runs as the unprivileged user."""
-
-    spec_folder: Path
-    name: str
-    files: tuple[Path, ...]
-    dataset: str
-    data_dir: Path
-    profile: str
-    time_limit_s: float
-    lang: str
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data.update(spec_folder=str(self.spec_folder), data_dir=str(self.data_dir))
-        data["files"] = [str(path) for path in self.files]
-        return json.dumps(data)
-
-    @classmethod
-    def from_json(cls, text: str) -> GradeRequest:
-        data = json.loads(text)
-        paths = {"spec_folder": Path(data["spec_folder"]), "data_dir": Path(data["data_dir"])}
-        return cls(**{**data, **paths, "files": tuple(Path(path) for path in data["files"])})
-
-
-def request_for(setup: Setup, name: str, files: list[Path], data_dir: Path) -> GradeRequest:
-    settings = setup.settings
-    folder = setup.spec.folder or Path()
-    return GradeRequest(
-        folder, name, tuple(files), settings.dataset, data_dir, settings.profile, setup.time_limit_s, settings.lang
-    )
-
-
-def grade_here(request: GradeRequest) -> AssignmentResult:
-    """Grade in this process, with the local backend: the platform's container is the sandbox's outer wall."""
-    spec = load_spec(request.spec_folder)
-    submission = Accepted.of(spec).pick(request.name, list(request.files))
-    try:
-        dataset = datasets.load(request.dataset, request.data_dir)
-    except datasets.DatasetError as exc:
-        reason = say("platforms.dataset_missing", dataset=request.dataset, problem=str(exc)).render(request.lang)
-        return not_graded(spec.id, request.name, reason, spec_checks(spec, request.lang), request.lang)
-    options = GradeOptions(profile=request.profile, time_limit_s=request.time_limit_s, lang=request.lang)
-    return grade_submission(spec, submission, dataset, options)
-
-
-def grade(request: GradeRequest, spec: AssignmentSpec, run_as: str | None) -> AssignmentResult:
-    """As `run_as` when this process is root and a user is named; in this process otherwise (a platform that starts
-    the grader unprivileged already keeps student code away from root). `spec` is the request's, loaded already."""
-    if run_as and os.geteuid() == 0:
-        return _grade_as(request, spec, run_as)
-    return grade_here(request)
-
-
-def _grade_as(request: GradeRequest, spec: AssignmentSpec, user: str) -> AssignmentResult:
-    lang = request.lang
+def grade(setup: Setup, name: str, files: list[Path], data_dir: Path, run_as: str | None) -> AssignmentResult:
+    """Grade in this process, as the platform started it (root on both): only the sandbox runs student code, as
+    `run_as` (the account the export's setup made) when this process is root, in the isolation the platform's
+    container allows (`grader.isolation`). The result is computed and written here, by a process student code can
+    neither reach nor signal."""
+    spec, settings = setup.spec, setup.settings
+    lang = settings.lang
 
     def failed(reason: str) -> AssignmentResult:
-        return not_graded(spec.id, request.name, reason, spec_checks(spec, lang), lang)
+        return not_graded(spec.id, name, reason, spec_checks(spec, lang), lang)
 
+    submission = Accepted.of(spec).pick(name, files)
     try:
-        account = pwd.getpwnam(user)
-    except KeyError:
-        return failed(say("platforms.no_user", user=user).render(lang))
-    with tempfile.TemporaryDirectory(prefix="grader-platform-") as tmp:
-        work = Path(tmp)
-        spec_folder = Path(shutil.copytree(request.spec_folder, work / ASSIGNMENT_DIR))
-        (work / "submission").mkdir()
-        files = tuple(Path(shutil.copyfile(path, work / "submission" / path.name)) for path in request.files)
-        (work / "out").mkdir()
-        copied = replace(request, spec_folder=spec_folder, files=files)
-        (work / "request.json").write_text(copied.to_json(), encoding="utf-8")
-        for path in (work, *work.rglob("*")):
-            os.chown(path, account.pw_uid, account.pw_gid)
-        command = [sys.executable, "-m", "grader.platforms.entry", str(work / "request.json"), str(work / "out")]
-        environment = {**os.environ, "HOME": str(work), "USER": user, "LOGNAME": user}
-        try:
-            child = subprocess.run(
-                command,
-                user=account.pw_uid,
-                group=account.pw_gid,
-                extra_groups=[],
-                env=environment,
-                cwd=work,
-                capture_output=True,
-                text=True,
-                timeout=spec.wall_time_s(request.time_limit_s) + CHILD_MARGIN_S,
-                check=False,
-            )
-            code, stderr = child.returncode, child.stderr
-        except (subprocess.TimeoutExpired, OSError) as exc:
-            code, stderr = None, str(exc)
-        try:
-            return gradescope.read(work / "out" / gradescope.FILENAME)
-        except ValueError:
-            return failed(say("platforms.no_result", code=code).render(lang) + "\n\n" + stderr[-STDERR_TAIL:])
+        dataset = datasets.load(settings.dataset, data_dir)
+    except datasets.DatasetError as exc:
+        return failed(say("platforms.dataset_missing", dataset=settings.dataset, problem=str(exc)).render(lang))
+    try:
+        runner = LocalRunner(Isolation.for_host(run_as if os.geteuid() == 0 else None))
+    except IsolationError as exc:
+        return failed(f"student code cannot be isolated in this container: {exc}")
+    options = GradeOptions(
+        profile=settings.profile, time_limit_s=setup.time_limit_s, lang=lang, split_key=settings.split_key
+    )
+    return grade_submission(spec, submission, dataset, options, runner=runner)
 
 
 def crashed(assignment: str, name: str, lang: str = DEFAULT_LANG) -> AssignmentResult:
@@ -202,18 +118,3 @@ def crashed(assignment: str, name: str, lang: str = DEFAULT_LANG) -> AssignmentR
     last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
     reason = say("platforms.crashed", error=last).render(lang)
     return not_graded(assignment, name, f"{reason}\n\n{error}", [], lang)
-
-
-def _child(request_file: Path, out: Path) -> int:
-    """The unprivileged child: grade the request and write results.json into `out`."""
-    request = GradeRequest.from_json(request_file.read_text(encoding="utf-8"))
-    try:
-        result = grade_here(request)
-    except Exception:  # whatever failed, the parent must get a result that says so
-        result = crashed("", request.name, request.lang)
-    gradescope.write(result, out)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -18,15 +18,7 @@ from pathlib import Path
 from grader import datasets
 from grader.grading import missing_result, not_graded
 from grader.messages import Text
-from grader.platforms.entry import (
-    SetupError,
-    crashed,
-    export_lang,
-    find_files,
-    grade,
-    load_setup,
-    request_for,
-)
+from grader.platforms.entry import SetupError, crashed, export_lang, find_files, grade, load_setup
 from grader.platforms.settings import DATA_DIR
 from grader.results import AssignmentResult, gradescope
 from grader.submissions import Accepted
@@ -50,8 +42,7 @@ def grade_gradescope(root: Path, run_as: str | None) -> AssignmentResult:
         return missing_result(spec, NAME, found, lang)
     bundled = source / DATA_DIR  # the export's copy; the environment's cache when it has none (a grading image)
     data_dir = bundled if (bundled / setup.settings.dataset).is_dir() else datasets.default_cache_dir()
-    request = request_for(setup, NAME, found, data_dir)
-    return grade(request, spec, run_as)
+    return grade(setup, NAME, found, data_dir, run_as)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,18 +74,22 @@ SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["pur
 rm -rf "$SITE/grader"
 cp -r "$SOURCE/grader" "$SITE/grader"
 id -u @USER@ >/dev/null 2>&1 || useradd --system --shell /usr/sbin/nologin @USER@
-chmod -R a+rX "$SOURCE" "$VENV"
+# Student code runs as @USER@: it may read the interpreter and the grader, never the export (its dataset, settings).
+chmod -R a+rX "$VENV"
+chmod -R go-rwx "$SOURCE"
 "$VENV/bin/python" -I -c "import grader.platforms.gradescope_entry, @IMPORTS@"
 echo "autograder ready: $("$VENV/bin/python" --version), @FRAMEWORK@"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for each submission. It always leaves /autograder/results/results.json: the grader writes it,
-# or, when the grader cannot even start (setup.sh did not finish), this script writes one that says so.
+# Gradescope runs this for each submission, as root. It always leaves /autograder/results/results.json: the grader
+# writes it (as root; student code runs as @USER@), or, when the grader cannot even start (setup.sh did not finish),
+# this script writes one that says so.
 PYTHON=/autograder/venv/bin/python
 if [ ! -x "$PYTHON" ]; then
   PYTHON=python3  # the project's own grading image, where the grader is installed already
 fi
+chmod -R go-rwx /autograder/source 2>/dev/null  # the export is root's alone (setup.sh did it too)
 if "$PYTHON" -c "import grader.platforms.gradescope_entry" 2>/dev/null; then
   exec "$PYTHON" -m grader.platforms.gradescope_entry --root /autograder --run-as @USER@
 fi

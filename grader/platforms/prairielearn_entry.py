@@ -21,7 +21,7 @@ from typing import Any
 from grader import datasets
 from grader.grading import not_graded
 from grader.messages import Text, say
-from grader.platforms.entry import SetupError, crashed, export_lang, find_files, grade, load_setup, request_for
+from grader.platforms.entry import SetupError, crashed, export_lang, find_files, grade, load_setup
 from grader.reports._common import atomic_write_text
 from grader.reports.prairielearn import FILENAME, to_prairielearn
 from grader.submissions import Accepted
@@ -60,8 +60,7 @@ def grade_prairielearn(root: Path, run_as: str | None) -> dict[str, Any]:
     found = find_files(root / "student", Accepted.of(setup.spec))
     if isinstance(found, Text):
         return not_gradable(found, [found.render(lang)], lang)
-    request = request_for(setup, NAME, found, datasets.default_cache_dir())
-    return to_prairielearn(grade(request, setup.spec, run_as), lang)
+    return to_prairielearn(grade(setup, NAME, found, datasets.default_cache_dir(), run_as), lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

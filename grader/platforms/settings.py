@@ -35,6 +35,9 @@ class PlatformSettings:
     lang: str
     time_limit_s: float | None = None
     """Seconds the student's code may run; None: the profile's own limit."""
+    split_key: str | None = None
+    """The instructor's split key (`grader.course_key`), so the platform holds out the same images as the
+    instructor's own grading; the file is root's alone on the platform. None: the platform's own key."""
 
     def write(self, folder: Path) -> Path:
         path = folder / SETTINGS_FILE

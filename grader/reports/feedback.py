@@ -31,7 +31,7 @@ def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -
         f"# {text('title')}: {inline_code(result.assignment)}",
         "",
         f"- {text('assignment')}: {inline_code(result.assignment)}",
-        f"- {text('submission')}: {inline_code(result.submission)}",
+        f"- {text('submission')}: {inline_code(result.shown)}",
     ]
     if result.status is SubmissionStatus.NOT_GRADED:
         lines += [f"- **{text('not_graded')}**", "", f"## {text('reason')}", "", fenced(not_graded_reason(result))]

@@ -2,7 +2,8 @@
 
 A not-graded submission has empty point cells (never 0) and `not_graded` in its status column, so nobody enters a
 harness failure as a zero the student earned; a missing one has empty cells and `missing`. `note` says why in one
-line, and for a graded one which checks need a manual review (in the session's language). When a result replaced an
+line, and for a graded one which checks need a manual review (in the session's language). `student` is the name as
+people write it (김철수), `folder` the results folder it was graded into. When a result replaced an
 earlier one (a regrade), `previous` and `change` show the earlier total and the difference (the earlier file is in
 `<student>/history/`).
 """
@@ -34,12 +35,13 @@ def rows(results: Sequence[AssignmentResult], lang: str = "en") -> list[list[str
     """Header then one row per submission, sorted by student (then assignment) so reruns diff cleanly."""
     checks = check_columns(results)
     regraded = any(result.provenance.get("previous") for result in results)
-    table = [["student", "assignment", *checks, "total", "max", "status", "time_s", "note"]]
+    table = [["student", "folder", "assignment", *checks, "total", "max", "status", "time_s", "note"]]
     table[0] += ["previous", "change"] if regraded else []
-    for result in sorted(results, key=lambda r: (r.submission, r.assignment)):
+    for result in sorted(results, key=lambda r: (r.shown, r.assignment)):
         graded = result.status is SubmissionStatus.GRADED
         earned = {test.check_id: points(test.score) for test in result.tests} if graded else {}
         row = [
+            _text_cell(result.shown),
             _text_cell(result.submission),
             _text_cell(result.assignment),
             *(earned.get(check, "") for check in checks),

@@ -63,15 +63,15 @@ class Failure:
 
 def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
     rows = []
-    for result in sorted(results, key=lambda r: (r.submission, r.assignment)):
+    for result in sorted(results, key=lambda r: (r.shown, r.assignment)):
         if result.status is SubmissionStatus.NOT_GRADED:
-            rows.append(Failure(result.submission, result.assignment, None, first_line(not_graded_reason(result))))
+            rows.append(Failure(result.shown, result.assignment, None, first_line(not_graded_reason(result))))
             continue
         if result.status is SubmissionStatus.MISSING:
             continue
         review = manual_reviews(result)
         rows += [
-            Failure(result.submission, result.assignment, test.name, excerpt(test.output), test.check_id in review)
+            Failure(result.shown, result.assignment, test.name, excerpt(test.output), test.check_id in review)
             for test in result.tests
             if test.status is Status.FAILED
         ]
@@ -81,10 +81,10 @@ def failures(results: Sequence[AssignmentResult]) -> list[Failure]:
 def reviews(results: Sequence[AssignmentResult]) -> list[Failure]:
     """Every check that needs a manual review, passed or failed."""
     rows = []
-    for result in sorted(results, key=lambda r: (r.submission, r.assignment)):
+    for result in sorted(results, key=lambda r: (r.shown, r.assignment)):
         review = manual_reviews(result)
         rows += [
-            Failure(result.submission, result.assignment, test.name, excerpt(test.output), True)
+            Failure(result.shown, result.assignment, test.name, excerpt(test.output), True)
             for test in result.tests
             if test.check_id in review
         ]
@@ -117,7 +117,7 @@ def render_report(
             _failure_table(failures(results), text),
         ]
     if missing:
-        rows = [Failure(r.submission, r.assignment, "", first_line(r.output)) for r in missing]
+        rows = [Failure(r.shown, r.assignment, "", first_line(r.output)) for r in missing]
         body += [f"<h2>{html.escape(text('missing_heading'))}</h2>", _failure_table(rows, text, with_check=False)]
     if unrecognised:
         items = "".join(f"<li>{html.escape(name)}</li>" for name in unrecognised)

@@ -23,7 +23,7 @@ def to_junit(results: Sequence[AssignmentResult], wall_s: float | None = None) -
     """`wall_s`: how long the session took, the suite's time (per-submission times overlap when graded in parallel);
     without it, the sum of the submissions' own times."""
     root = ET.Element("testsuites", name="grader")
-    ordered = sorted(results, key=lambda r: (r.assignment, r.submission))
+    ordered = sorted(results, key=lambda r: (r.assignment, r.shown))
     groups = [(assignment, list(group)) for assignment, group in groupby(ordered, key=lambda r: r.assignment)]
     suites = [_suite(a, group, wall_s if len(groups) == 1 else None) for a, group in groups]
     root.extend(suites)
@@ -43,7 +43,7 @@ def write_junit(results: Sequence[AssignmentResult], path: Path, wall_s: float |
 def _suite(assignment: str, results: list[AssignmentResult], wall_s: float | None) -> ET.Element:
     suite = ET.Element("testsuite", name=xml_safe(assignment))
     for result in results:
-        student = xml_safe(result.submission)
+        student = xml_safe(result.shown)
         if result.status is SubmissionStatus.MISSING:
             case = ET.SubElement(suite, "testcase", classname=student, name="submission")
             failure = ET.SubElement(case, "failure", message=xml_safe(first_line(result.output)), type="missing")

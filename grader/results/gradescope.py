@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader import course_key
 from grader.results.model import AssignmentResult, SubmissionStatus, TestResult
 
 FILENAME = "results.json"
+SIGNATURE = "signature"
 
 
 def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
@@ -33,6 +35,7 @@ def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
         "extra_data": {
             "assignment": result.assignment,
             "submission": result.submission,
+            "student": result.shown,
             "status": result.status.value,
             "max_score": result.max_score,
             "metrics": {test.check_id: dict(test.metrics) for test in result.tests},
@@ -57,9 +60,39 @@ def from_gradescope(data: dict[str, Any]) -> AssignmentResult:
         tests=tests,
         execution_time=float(data["execution_time"]),
         output=data["output"],
-        provenance=dict(extra.get("provenance", {})),
+        provenance={k: v for k, v in extra.get("provenance", {}).items() if k != SIGNATURE},
         training_loss=tuple(float(x) for x in extra.get("training_loss", ())),
+        student="" if extra.get("student") == extra["submission"] else str(extra.get("student", "")),
     )
+
+
+def _signed_bytes(data: dict[str, Any]) -> bytes:
+    """The result as signed: its canonical JSON without the signature itself."""
+    unsigned = json.loads(json.dumps(data))
+    unsigned.get("extra_data", {}).get("provenance", {}).pop(SIGNATURE, None)
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with this host's signature (`grader.course_key`) in its provenance."""
+    data["extra_data"]["provenance"][SIGNATURE] = course_key.sign(_signed_bytes(data))
+    return data
+
+
+def read_trusted(path: Path) -> AssignmentResult | None:
+    """A results.json this grader wrote on this host, or None: one without a valid signature (written by anything
+    else, student code included, or changed since) is never trusted as a cached result."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        signature = data["extra_data"]["provenance"].get(SIGNATURE)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not course_key.verify(_signed_bytes(data), signature):
+        return None
+    try:
+        return from_gradescope(data)
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 def read(path: Path) -> AssignmentResult:
@@ -75,6 +108,6 @@ def write(result: AssignmentResult, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / FILENAME
     tmp = folder / f".{FILENAME}.tmp"
-    tmp.write_text(json.dumps(to_gradescope(result), indent=2, sort_keys=False), encoding="utf-8")
+    tmp.write_text(json.dumps(sign(to_gradescope(result)), indent=2, sort_keys=False), encoding="utf-8")
     tmp.replace(target)
     return target

@@ -70,6 +70,13 @@ class AssignmentResult:
     provenance: Mapping[str, Any] = field(default_factory=dict)
     training_loss: tuple[float, ...] = ()
     """Mean training loss per epoch as the training observed it; for reports, never for scores."""
+    student: str = ""
+    """The student as people know them (Unicode kept); `submission` is the results folder's name. Empty: the same."""
+
+    @property
+    def shown(self) -> str:
+        """The name every output shows."""
+        return self.student or self.submission
 
     @property
     def score(self) -> float:
@@ -89,6 +96,7 @@ class AssignmentResult:
             "output": self.output,
             "provenance": dict(self.provenance),
             "training_loss": list(self.training_loss),
+            "student": self.student,
         }
 
     @classmethod
@@ -102,4 +110,5 @@ class AssignmentResult:
             output=data["output"],
             provenance=dict(data.get("provenance", {})),
             training_loss=tuple(float(x) for x in data.get("training_loss", ())),
+            student=str(data.get("student", "")),
         )

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import stat
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from grader.artifacts import ArtifactError, read_json
+from grader.isolation import Quota
 from grader.job import Job
+from grader.sandbox.layout import STATUS_MARKER
 
 TAIL_BYTES = 16 * 1024
 POLL_S = 0.25
 _STEP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+STATUS_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,37 @@ class RunOutcome:
     memory_exceeded: bool = False
     disk_exceeded: bool = False
     backend_info: dict[str, str] = field(default_factory=dict)
+    status: dict[str, Any] | None = None
+    """What the sandbox said of itself before any student code ran (`sandbox_status`); None when it never got that
+    far, which is the harness's failure, not the student's."""
+
+
+def sandbox_status(output: str) -> tuple[dict[str, Any] | None, str]:
+    """The sandbox's status line, and the output without it. Only the first marked line counts: the sandbox prints it
+    before the student's code is imported, so a line the student's code prints later cannot take its place."""
+    start = output.find(STATUS_MARKER)
+    if start < 0:
+        return None, output
+    end = output.find("\n", start)
+    end = len(output) if end < 0 else end
+    line = output[start + len(STATUS_MARKER) : end]
+    try:
+        status = json.loads(line[:STATUS_BYTES])
+    except ValueError:
+        status = None
+    rest = output[:start] + output[end + 1 :]
+    return (status if isinstance(status, dict) else None), rest
+
+
+def folder_bytes(folders: Iterable[Path]) -> int:
+    """Bytes of the regular files under `folders`, links not followed: what a run has written there."""
+    total = 0
+    for folder in folders:
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                info = path.lstat()
+                total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return total
 
 
 def thread_environment(threads: int) -> dict[str, str]:
@@ -39,6 +77,34 @@ def thread_environment(threads: int) -> dict[str, str]:
         "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"
     )  # fmt: skip
     return dict.fromkeys(names, str(threads))
+
+
+def wait_for(
+    process: subprocess.Popen[bytes],
+    limit_s: float,
+    quotas: Iterable[Quota],
+    progress: ProgressWatch | None,
+    stop: Callable[[], None],
+) -> tuple[bool, bool]:
+    """Wait for the run up to `limit_s`, stopping it (`stop`) at the limit or when it writes past a quota, and report
+    progress between polls when asked; returns (timed out, over the quota). Waiting on the process, not sleeping,
+    returns the moment it exits."""
+    deadline = time.monotonic() + limit_s
+    quotas = tuple(quotas)
+    while True:
+        try:
+            process.wait(timeout=max(0.0, min(POLL_S, deadline - time.monotonic())))
+            return False, False
+        except subprocess.TimeoutExpired:
+            pass
+        over_time = time.monotonic() >= deadline
+        over_disk = any(folder_bytes(quota.folders) > quota.limit for quota in quotas)
+        if over_time or over_disk:
+            stop()
+            process.wait()
+            return over_time, over_disk
+        if progress is not None:
+            progress.tick()
 
 
 class HarnessError(Exception):

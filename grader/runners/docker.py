@@ -11,48 +11,34 @@ that have exited (the overhead benchmark reads them), and a limit set on it caps
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import shutil
-import stat
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 from grader.images import engine_available, image_tag, inspect
+from grader.isolation import FILE_SIZE_LIMIT, output_quota
 from grader.job import Job
 from grader.runners.base import (
-    POLL_S,
     HarnessError,
     OutputCap,
     ProgressCallback,
-    ProgressWatch,
     RunOutcome,
     progress_watch,
+    sandbox_status,
     thread_environment,
+    wait_for,
 )
-from grader.runners.local import FILE_SIZE_LIMIT
-from grader.sandbox.layout import HANDOFF_IN, HANDOFF_OUT
+from grader.sandbox.layout import HANDOFF_IN, HANDOFF_OUT, TORCHVISION
 
 CONTAINER_USER = "10001:10001"
 PIDS_LIMIT = 256
 SCRATCH = ("/tmp:rw,nosuid,nodev,size=256m,mode=1777", "/job/work:rw,nosuid,nodev,size=512m,mode=1777")
-ARTIFACT_QUOTA = 256 * 1024 * 1024
 DOCKER_FAILURE_CODES = {125, 126, 127}
 CGROUP_PARENT_ENV = "GRADER_CGROUP_PARENT"
 BACKSTOP_S = 60
-
-
-def _folder_bytes(folder: Path) -> int:
-    """Bytes under `folder`, links not followed: the watchdog's view of what the container wrote there."""
-    total = 0
-    for path in folder.rglob("*"):
-        with contextlib.suppress(OSError):
-            info = path.lstat()
-            total += info.st_size if stat.S_ISREG(info.st_mode) else 0
-    return total
 
 
 def _docker(*args: str) -> subprocess.CompletedProcess[str]:
@@ -114,8 +100,8 @@ class DockerRunner:
             mounts.append(f"{job.root / HANDOFF_IN}:/job/{HANDOFF_IN}:ro")
         if (job.root / HANDOFF_OUT).is_dir():  # where this run saves it
             mounts.append(f"{job.root / HANDOFF_OUT}:/job/{HANDOFF_OUT}:rw")
-        if (job.workdir / "data").is_dir():  # torchvision's files, read-only inside the size-capped scratch folder
-            mounts.append(f"{job.workdir / 'data'}:/job/work/data:ro")
+        if (job.root / TORCHVISION).is_dir():  # torchvision's files, read-only inside the size-capped scratch folder
+            mounts.append(f"{job.root / TORCHVISION}:/job/work/data:ro")
         command = [
             "docker", "run", "--name", container, "--network", "none", "--user", CONTAINER_USER,
             "--read-only", "--tmpfs", SCRATCH[0], "--tmpfs", SCRATCH[1],
@@ -152,8 +138,11 @@ class DockerRunner:
         )
         assert process.stdout is not None
         output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
-        timed_out, disk_exceeded = self._watch(process, container, job, progress_watch(job, progress))
-        text = output.text()
+        watch = progress_watch(job, progress)
+        timed_out, disk_exceeded = wait_for(
+            process, job.time_limit_s, (output_quota(job),), watch, lambda: _docker("kill", container)
+        )
+        status, text = sandbox_status(output.text())
         process.stdout.close()
         if process.returncode == 0:  # an attached `docker run` exits with the container's status: no OOM kill
             state = ["false", "0"]
@@ -173,29 +162,8 @@ class DockerRunner:
             memory_exceeded=oom,
             disk_exceeded=disk_exceeded,
             backend_info={**info, **self.host_facts()},
+            status=status,
         )
-
-    def _watch(
-        self, process: subprocess.Popen[bytes], container: str, job: Job, progress: ProgressWatch | None
-    ) -> tuple[bool, bool]:
-        """Wait for the container, killing it at the time limit or when it writes past the artifact quota (its artifacts
-        and, in a saving run, its outbox: both are host folders), and report progress between polls when asked.
-        Waiting on the process, not sleeping, returns the moment it exits."""
-        deadline = time.monotonic() + job.time_limit_s
-        while True:
-            try:
-                process.wait(timeout=POLL_S)
-                return False, False
-            except subprocess.TimeoutExpired:
-                pass
-            over_time = time.monotonic() > deadline
-            over_disk = _folder_bytes(job.artifacts) + _folder_bytes(job.root / HANDOFF_OUT) > ARTIFACT_QUOTA
-            if over_time or over_disk:
-                _docker("kill", container)
-                process.wait()
-                return over_time, over_disk
-            if progress is not None:
-                progress.tick()
 
     def host_facts(self) -> dict[str, str]:
         return {}

@@ -1,46 +1,43 @@
-"""Local backend: the sandbox in a separate Python process with a wall-clock timeout, a memory limit and an output cap.
+"""Local backend: the sandbox in a separate process, kept apart from the grader as strongly as this host allows
+(`grader.isolation`: namespaces, a user of its own, or the grader's own user), with a wall-clock timeout, limits, an
+output cap and a disk quota.
 
-It is not a security boundary (the Docker backends are); it keeps the grader's own process safe from crashes,
-endless loops, memory bombs and floods of output.
+Only with namespaces or a user of its own is it a boundary against a student who attacks the grader; as the grader's
+own user it protects the grader from accidents (crashes, endless loops, memory bombs, floods of output).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import resource
 import signal
 import subprocess
 import sys
 import time
 
+from grader import datasets
+from grader.isolation import Isolation, IsolationError
 from grader.job import Job
 from grader.runners.base import (
-    POLL_S,
+    HarnessError,
     OutputCap,
     ProgressCallback,
-    ProgressWatch,
     RunOutcome,
     progress_watch,
+    sandbox_status,
     thread_environment,
+    wait_for,
 )
 
-FILE_SIZE_LIMIT = 512 * 1024 * 1024
-PR_SET_PDEATHSIG = 1
 MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError", "OOM")
+_HOST: dict[str | None, Isolation] = {}
 
 
-def _limits(memory_mb: int) -> None:
-    """Runs in the child before exec: cap data memory, file size and core dumps, and die with the grader. The time
-    limit is kept by the grading process; were it killed (a cluster worker under `kill -9`), an endless loop would
-    otherwise run on forever."""
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+def host_isolation(run_as: str | None = None) -> Isolation:
+    """This host's isolation, worked out once per process (and per platform account)."""
+    if run_as not in _HOST:
+        _HOST[run_as] = Isolation.for_host(run_as)
+    return _HOST[run_as]
 
 
 def sandbox_environment(job: Job) -> dict[str, str]:
@@ -64,48 +61,50 @@ def sandbox_environment(job: Job) -> dict[str, str]:
     return env
 
 
-def wait(process: subprocess.Popen[bytes], limit: float, progress: ProgressWatch | None) -> bool:
-    """Wait for the process up to `limit` seconds, reporting progress between polls when asked; True if it ran out."""
-    deadline = time.monotonic() + limit
-    while True:
-        remaining = deadline - time.monotonic()
-        try:
-            process.wait(timeout=max(0.0, remaining if progress is None else min(POLL_S, remaining)))
-            return False
-        except subprocess.TimeoutExpired:
-            if time.monotonic() >= deadline:
-                return True
-        if progress is not None:
-            progress.tick()
-
-
 class LocalRunner:
     name = "local"
 
+    def __init__(self, isolation: Isolation | None = None) -> None:
+        """`isolation`: how to keep the run apart (a platform passes its account's); default: this host's best."""
+        self._isolation = isolation
+
     def run(self, job: Job, progress: ProgressCallback | None = None) -> RunOutcome:
-        limit = job.time_limit_s
-        memory_mb = job.spec.limits.memory_mb
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.sandbox", str(job.root)],
-            cwd=job.workdir,
-            env=sandbox_environment(job),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=lambda: _limits(memory_mb),
-        )
-        assert process.stdout is not None
-        output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
         try:
-            timed_out = wait(process, limit, progress_watch(job, progress))
-        finally:
-            with contextlib.suppress(ProcessLookupError):  # the whole group: children the student forked die too
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        text = output.text()
-        process.stdout.close()
+            isolation = self._isolation or host_isolation()
+            with isolation.launch(job, sandbox_environment(job), datasets.storage_dirs(job.dataset)) as launch:
+                started = time.perf_counter()
+                user = launch.user
+                process = subprocess.Popen(
+                    launch.command,
+                    cwd=launch.cwd,
+                    env=launch.env,
+                    user=user.uid if user else None,
+                    group=user.gid if user else None,
+                    extra_groups=[] if user else None,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+                assert process.stdout is not None
+                output = OutputCap(process.stdout, job.spec.limits.output_kb * 1024)
+
+                def stop() -> None:
+                    with contextlib.suppress(ProcessLookupError):  # the whole group; the isolation ends the rest
+                        os.killpg(process.pid, signal.SIGKILL)
+
+                try:
+                    timed_out, disk_exceeded = wait_for(
+                        process, job.time_limit_s, launch.quotas, progress_watch(job, progress), stop
+                    )
+                finally:
+                    stop()
+                    process.wait()
+                text = output.text()
+                process.stdout.close()
+        except IsolationError as exc:
+            raise HarnessError(f"student code cannot be isolated on this host: {exc}") from None
+        status, text = sandbox_status(text)
         return RunOutcome(
             exit_code=process.returncode if not timed_out else None,
             timed_out=timed_out,
@@ -115,5 +114,7 @@ class LocalRunner:
             memory_exceeded=not timed_out
             and process.returncode != 0
             and any(marker in text[-4000:] for marker in MEMORY_MARKERS),
-            backend_info={"backend": self.name, "python": sys.executable},
+            disk_exceeded=disk_exceeded,
+            backend_info={"backend": self.name, "python": sys.executable, **launch.facts},
+            status=status,
         )

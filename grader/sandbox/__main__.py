@@ -1,19 +1,26 @@
-"""Entry point of the student process: `python -I -m grader.sandbox <job folder>`."""
+"""Entry point of the student process: `python -I -m grader.sandbox <job folder>` (in a container), or `entry()`
+from the local backend's bootstrap. It confines itself before anything else (`confine`)."""
 
 from __future__ import annotations
 
-import platform
-import random
-import sys
-from pathlib import Path
+from grader.sandbox import confine
 
-import numpy as np
+confine.from_environment()
 
-from grader.sandbox import netguard
-from grader.sandbox.job import SandboxJob
-from grader.sandbox.loader import load_submission
-from grader.sandbox.probes import PROBES
-from grader.sandbox.recorder import Recorder
+import json  # noqa: E402  (after the confinement, on purpose)
+import platform  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from grader.sandbox import netguard  # noqa: E402
+from grader.sandbox.job import SandboxJob  # noqa: E402
+from grader.sandbox.layout import STATUS_MARKER  # noqa: E402
+from grader.sandbox.loader import load_submission  # noqa: E402
+from grader.sandbox.probes import PROBES  # noqa: E402
+from grader.sandbox.recorder import Recorder  # noqa: E402
 
 
 def _versions(packages: tuple[str, ...]) -> dict[str, str]:
@@ -32,10 +39,15 @@ def main(argv: list[str]) -> int:
     random.seed(job.seed)
     np.random.seed(job.seed)
     device_info: dict[str, str] = {"device": job.device}
+    prepared = False
     with rec.step("prepare"):
         device_info.update(probe.prepare(job) or {})
+        prepared = True
     rec.write_json("environment.json", {"versions": _versions(probe.packages), **device_info})
     netguard.install()
+    _status(rec, prepared)
+    if not prepared:
+        return 0
     if job.submission is None:  # a run that inspects what an earlier run saved: the student's code stays out
         probe.run(job, None, rec)
         rec.write_json("progress.json", {"step": "done"})
@@ -52,6 +64,15 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.stdout.reconfigure(line_buffering=True)
+def _status(rec: Recorder, prepared: bool) -> None:
+    """The line the host trusts: printed before the student's code is imported, so no student code wrote it."""
+    print(STATUS_MARKER + json.dumps({"prepared": prepared, "record": rec.records.get("prepare")}), flush=True)
+
+
+def entry() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     raise SystemExit(main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    entry()

@@ -19,6 +19,13 @@ HANDOFF_IN = "handoff"
 """The folder, under the job root, where a run finds an earlier run's saved file (read-only)."""
 HANDOFF_OUT = "outbox"
 """The folder, under the job root, where the saving run writes its file for the host to take."""
+TORCHVISION = "torchvision"
+"""The folder, under the job root, holding torchvision's IDX files; each run sees them as `./data` (read-only)."""
+SCRATCH = "tmp"
+"""The folder, under the job root, a run without a private /tmp gets as its TMPDIR."""
+STATUS_MARKER = "\x1egrader-sandbox-status "
+"""Starts the line the sandbox prints once it is confined and prepared, before any student code runs: the first such
+line in the run's output is the sandbox's own, so the host tells its own failures from the student's by it."""
 
 
 def artifacts_dir(root: Path) -> Path:

@@ -65,6 +65,8 @@ class Recorder:
         self.folder = folder
         self.student_dir = student_dir
         self.cells = cells
+        self.records: dict[str, dict[str, Any]] = {}
+        """Each step's record as written, kept in memory for the status line (`grader.sandbox.__main__`)."""
         (folder / "steps").mkdir(parents=True, exist_ok=True)
 
     def write_json(self, name: str, payload: Mapping[str, Any]) -> None:
@@ -103,4 +105,5 @@ class Recorder:
         except BaseException as exc:  # student code may raise anything, KeyboardInterrupt included
             status, error = "error", describe_exception(exc, self.student_dir, self.cells)
         record = {"name": name, "status": status, "error": error, **said, "seconds": time.perf_counter() - started}
+        self.records[name] = record
         self.write_json(f"steps/{name}.json", {**record, "facts": facts})
