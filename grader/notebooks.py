@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-import symtable
+import tokenize
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader.artifacts import nesting_depth
 from grader.messages import Text, say
+from grader.notebook_uses import Statement, is_future, kept_statements
 
 NOTEBOOK_SUFFIX = ".ipynb"
 MAX_NOTEBOOK_BYTES = 512 * 1024 * 1024
@@ -30,6 +31,7 @@ SUPPORTED_MAJOR = 4
 # A line IPython would not hand to Python: `%magic`, `!shell`, `x = !shell`, `x = %magic`, `obj?`, `?obj`.
 _MAGIC_LINE = re.compile(r"^(\s*)(?:[A-Za-z_][\w, ]*=\s*)?[!%]|^(\s*)(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # Jupyter runs `await` at the top level of a cell
 
 
@@ -160,68 +162,69 @@ def _first_line(message: str) -> str:
     return (message.strip().splitlines() or ["(no detail)"])[0][:300]
 
 
+def source_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer ends them (`\\n`, `\\r\\n`, `\\r`), not `str.splitlines()`, which also breaks at a
+    form feed or U+2028 that a string literal may hold."""
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+class _InertMagics:
+    """Python's tokenizer's `readline`: hands it the cell line by line, and turns a line into `pass` only where the
+    tokens so far end a logical line, as IPython decides what a magic is (a `%` continuing `"..." % x` is not one)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.out: list[str] = []
+        self.changed = False
+        self.at_start = True
+        self.depth = 0
+        self.in_magic = False
+
+    def __call__(self) -> str:
+        if len(self.out) == len(self.lines):
+            return ""
+        line = self.lines[len(self.out)]
+        magic = _MAGIC_LINE.match(line) if self.at_start else None
+        shown = line
+        if self.in_magic:
+            shown = ""
+        elif magic:
+            shown, self.changed = f"{magic.group(1) or magic.group(2) or ''}pass", True
+        self.in_magic = (self.in_magic or bool(magic)) and line.rstrip().endswith("\\")
+        self.at_start = False
+        self.out.append(shown)
+        return shown + "\n"
+
+    def see(self, token: tokenize.TokenInfo) -> None:
+        if token.type == tokenize.OP and token.string in "([{":
+            self.depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            self.depth = max(0, self.depth - 1)
+        elif token.type == tokenize.NEWLINE or (token.type == tokenize.NL and not self.depth):
+            self.at_start = not self.in_magic
+
+
 def python_lines(cell: Cell) -> tuple[list[str], bool]:
     """The cell's lines with IPython syntax made inert, one for one, so line numbers stay the student's.
 
-    A `%%` cell magic blanks the cell; a `%`, `!` or `?` line becomes `pass` at its indentation (an `if` whose body
-    was `!pip install ...` stays valid), with its backslash continuations."""
-    lines = cell.source.splitlines()
+    A `%%` cell magic blanks the cell; a `%`, `!` or `?` line that starts a logical line becomes `pass` at its
+    indentation (an `if` whose body was `!pip install ...` stays valid), with its backslash continuations."""
+    lines = source_lines(cell.source)
     if lines and _CELL_MAGIC.match(next((line for line in lines if line.strip()), "")):
         return ["" for _ in lines], True
-    out: list[str] = []
-    changed = continued = False
-    for line in lines:
-        match = _MAGIC_LINE.match(line)
-        if continued:
-            out.append("")
-        elif match:
-            out.append(f"{match.group(1) or match.group(2) or ''}pass")
-            changed = True
-        else:
-            out.append(line)
-        continued = (continued or bool(match)) and line.rstrip().endswith("\\")
-    return out, changed
+    reader = _InertMagics(lines)
+    try:
+        for token in tokenize.generate_tokens(reader):
+            reader.see(token)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # not valid Python: compiling the cell reports it, at its own line
+    return reader.out + lines[len(reader.out) :], reader.changed
 
 
-@dataclass(frozen=True)
-class _Statement:
-    cell: int
-    first: int
-    last: int
-    node: ast.stmt
-    text: str
-
-    @property
-    def is_definition(self) -> bool:
-        return isinstance(self.node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-
-    @property
-    def always_kept(self) -> bool:
-        """Definitions, `from __future__` and star imports (whose names cannot be known without running them)."""
-        star = isinstance(self.node, ast.ImportFrom) and any(alias.name == "*" for alias in self.node.names)
-        return self.is_definition or star or _is_future(self.node)
-
-
-def _is_future(node: ast.stmt) -> bool:
-    return isinstance(node, ast.ImportFrom) and node.module == "__future__"
-
-
-def _names(text: str) -> tuple[set[str], set[str]]:
-    """(names a top-level statement binds, global names it reads anywhere inside, function bodies included)."""
-    table = symtable.symtable(text, "<cell>", "exec")
-    binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
-    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
-    pending = list(table.get_children())
-    while pending:
-        scope = pending.pop()
-        reads |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
-        pending.extend(scope.get_children())
-    return binds, reads
-
-
-def _statements(notebook: Notebook) -> tuple[list[_Statement], tuple[int, ...]]:
+def _statements(notebook: Notebook) -> tuple[list[Statement], tuple[int, ...]]:
     """Every top-level statement of every code cell; a syntax error anywhere is the student's, with cell and line."""
-    statements: list[_Statement] = []
+    statements: list[Statement] = []
     magic_cells = []
     for cell in notebook.cells:
         lines, had_magics = python_lines(cell)
@@ -243,37 +246,15 @@ def _statements(notebook: Notebook) -> tuple[list[_Statement], tuple[int, ...]]:
         for node in tree.body:
             first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             last = node.end_lineno or node.lineno
-            statements.append(_Statement(cell.number, first, last, node, "\n".join(lines[first - 1 : last])))
+            statements.append(Statement(cell.number, first, last, node, "\n".join(lines[first - 1 : last])))
     return statements, tuple(magic_cells)
-
-
-def _kept(statements: list[_Statement]) -> list[bool]:
-    """Definitions, plus every statement that binds a name something kept reads, until nothing new is needed."""
-    names = []
-    for statement in statements:
-        try:
-            names.append(_names(statement.text))
-        except SyntaxError:  # a statement valid only in its cell's context (top-level await): never needed
-            names.append((set(), set()))
-    kept = [statement.always_kept for statement in statements]
-    needed = set().union(*(reads for keep, (_, reads) in zip(kept, names, strict=True) if keep))
-    changed = True
-    while changed:
-        changed = False
-        for index, (binds, reads) in enumerate(names):
-            if not kept[index] and binds & needed:
-                kept[index] = changed = True
-                needed |= reads
-    return kept
 
 
 def to_module(notebook: Notebook) -> ModuleSource:
     """The graded module: the definitions and what they need, in notebook order (`from __future__` first)."""
     statements, magic_cells = _statements(notebook)
-    kept = _kept(statements)
-    ordered = sorted(
-        (s for s, keep in zip(statements, kept, strict=True) if keep), key=lambda s: not _is_future(s.node)
-    )
+    kept = kept_statements(statements)
+    ordered = sorted((s for s, keep in zip(statements, kept, strict=True) if keep), key=lambda s: not is_future(s.node))
     unused = sorted({s.cell for s, keep in zip(statements, kept, strict=True) if not keep and not _is_inert(s.node)})
     return _assemble(notebook.file, ordered, magic_cells, tuple(unused))
 
@@ -299,7 +280,7 @@ def to_script(notebook: Notebook) -> ModuleSource:
 
 
 def _assemble(
-    file: str, statements: list[_Statement], magic_cells: tuple[int, ...], unused: tuple[int, ...]
+    file: str, statements: list[Statement], magic_cells: tuple[int, ...], unused: tuple[int, ...]
 ) -> ModuleSource:
     """Each statement's own lines, as written; statements sharing a line are emitted once."""
     source: list[str] = []

@@ -109,6 +109,8 @@ def bwrap_command(bwrap: str, view: View, command: Sequence[str]) -> list[str]:
         namespaces = ["--unshare-user", "--disable-userns", *namespaces]
     runtime = [*runtime_roots(), package_dir()]
     args = [bwrap, *namespaces, "--die-with-parent", "--new-session", "--hostname", "sandbox", *_system_args()]
+    # The private /tmp first: an interpreter or a checkout of the grader that lives under /tmp is bound on top of it.
+    args += ["--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     args += _parents(outermost(runtime))
     for root in outermost(runtime):
         args += ["--ro-bind", str(root), str(root)]
@@ -117,7 +119,7 @@ def bwrap_command(bwrap: str, view: View, command: Sequence[str]) -> list[str]:
     args += ["--ro-bind-try", "/sys", "/sys", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"]
     for device in view.devices:
         args += ["--dev-bind", str(device), str(device)]
-    args += ["--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--dir", str(JOB)]
+    args += ["--dir", str(JOB)]
     args += ["--perms", "1777", "--size", str(WORK_BYTES), "--tmpfs", str(view.work)]
     for mount in (*view.mounts, *view.inner):
         args += ["--bind" if mount.writable else "--ro-bind", str(mount.source), str(mount.target)]
