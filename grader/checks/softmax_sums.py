@@ -6,10 +6,11 @@ tells whose fault it is: a model whose output is already probabilities means pre
 say); a model whose output is not means the last layer lacks its softmax.
 
 Well-formed rows are not enough, since random or looked-up probabilities are well formed too: they are compared with
-the grader's own NumPy forward pass of the weights the sandbox recorded when the probabilities were computed. Rows that
-instead match the model's own recorded forward pass are the model's output as well (a model that departs from the
-reference loses `architecture`, not this check); when neither can be computed, no comparison is made and the metrics
-say why.
+the grader's own NumPy forward pass of the weights the sandbox recorded when the probabilities were computed, outside
+the student's process. Rows and weights both come from that process, but rows consistent with the weights are the
+model's output computed. When the weights do not fit the reference forward pass, nothing can be compared and the check
+fails, saying why (the model's own recorded forward pass, which the student's process could make agree with anything,
+only explains a failure).
 """
 
 from __future__ import annotations
@@ -87,25 +88,6 @@ def _cause(ctx: CheckContext, params: SoftmaxParams, shape: tuple[int, ...]) -> 
     return say("softmax_sums.no_softmax", model_sum=_worst_sum(model), model_min=float(model.min()))
 
 
-def _candidates(
-    ctx: CheckContext, params: SoftmaxParams, weights: list[np.ndarray], shape: tuple[int, ...]
-) -> tuple[dict[str, np.ndarray], list[str]]:
-    """What the model computes for the probe images, by source (`reference`, then `model_output`), and why a source
-    is unavailable."""
-    found: dict[str, np.ndarray] = {}
-    missing: list[str] = []
-    try:
-        found["reference"] = FORWARDS[params.reference](weights, ctx.probe_inputs())
-    except ReferenceMismatch as exc:
-        missing.append(str(exc))
-    model = _model_rows(ctx, params, shape)
-    if isinstance(model, str):
-        missing.append(model)
-    else:
-        found["model_output"] = model
-    return found, missing
-
-
 def _own_output(
     ctx: CheckContext, params: SoftmaxParams, probs: np.ndarray, metrics: Mapping[str, float | int | str]
 ) -> Outcome:
@@ -117,23 +99,21 @@ def _own_output(
     except ArtifactError as exc:  # every probe records the weights before it asks for probabilities
         inconsistent = say("softmax_sums.inconsistent", what=params.what, problem=str(exc))
         return Outcome(False, [inconsistent, say("manual_review")], {**metrics, "manual_review": 1})
-    found, missing = _candidates(ctx, params, weights, probs.shape)
-    if not found:
-        return Outcome(True, ok, {**metrics, "compared_with": "none", "not_compared": "; ".join(missing)})
-    compared = {
-        source: (int((probs.argmax(axis=1) == model.argmax(axis=1)).sum()), float(np.abs(probs - model).max()))
-        for source, model in found.items()
-    }
-    for source, (agree, difference) in compared.items():
-        if agree >= params.min_agree and difference <= params.prob_tolerance:
-            figures = {"compared_with": source, "argmax_agree": agree, "max_difference": difference}
-            return Outcome(True, [ok, say("softmax_sums.own", rows=rows, agree=agree)], {**metrics, **figures})
-    source, (agree, difference) = next(iter(compared.items()))  # the reference's figures when it applies
+    try:
+        model = FORWARDS[params.reference](weights, ctx.probe_inputs())
+    except ReferenceMismatch as exc:  # no comparison, no point: well-formed rows alone prove nothing
+        lines = [say("softmax_sums.not_compared", what=params.what, problem=str(exc)), say("softmax_sums.return_own")]
+        return Outcome(False, lines, {**metrics, "compared_with": "none"})
+    agree = int((probs.argmax(axis=1) == model.argmax(axis=1)).sum())
+    difference = float(np.abs(probs - model).max())
+    figures = {"compared_with": "reference", "argmax_agree": agree, "max_difference": difference}
+    if agree >= params.min_agree and difference <= params.prob_tolerance:
+        return Outcome(True, [ok, say("softmax_sums.own", rows=rows, agree=agree)], {**metrics, **figures})
     lines = [
         say(
             "softmax_sums.not_own",
             what=params.what,
-            source=say("softmax_sums.by_reference") if source == "reference" else say("softmax_sums.by_model"),
+            source=say("softmax_sums.by_reference"),
             rows=rows,
             agree=agree,
             min_agree=params.min_agree,
@@ -145,7 +125,6 @@ def _own_output(
     if isinstance(modes, dict) and isinstance(modes.get("train_mode"), int) and modes["train_mode"] > 0:
         lines.append(say("softmax_sums.dropout", what=params.what))
     lines.append(say("softmax_sums.return_own"))
-    figures = {"compared_with": source, "argmax_agree": agree, "max_difference": difference}
     return Outcome(False, lines, {**metrics, **figures})
 
 

@@ -392,9 +392,11 @@ define(
             "the grader's own forward pass of the model's weights through the course note's MLP",
             "채점기가 모델의 가중치로 강의 노트의 MLP를 직접 계산한 결과",
         ),
-        "softmax_sums.by_model": (
-            "the model's own forward pass as the grader recorded it",
-            "채점기가 기록한 모델 자체의 forward 결과",
+        "softmax_sums.not_compared": (
+            "the grader could not check that the rows of {what} are the model's own output: its weights do not fit "
+            "the course note's MLP, which the grader runs itself ({problem}). Well-formed rows alone earn nothing.",
+            "{what}의 행이 모델 자체의 출력인지 채점기가 확인하지 못했습니다. 모델의 가중치가 채점기가 직접 계산하는 "
+            "강의 노트의 MLP에 맞지 않습니다 ({problem}). 형식만 맞는 행으로는 점수를 받을 수 없습니다.",
         ),
         "softmax_sums.return_own": (
             "Return exactly what the model computes for x, unchanged: not random, uniform or looked-up probabilities "

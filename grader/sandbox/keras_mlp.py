@@ -66,10 +66,46 @@ def _activation(config: dict[str, Any]) -> str | None:
     return getattr(activation, "__name__", str(activation))
 
 
-def describe_layers(model: Any) -> list[dict[str, Any]]:
-    """Each layer as plain JSON facts (type, parameters, the settings the note fixes), as the checks compare them."""
+def call_order(model: Any, x: np.ndarray) -> list[Any]:
+    """The model's layers in the order its forward pass first calls them, then those it never calls, as listed: a
+    subclassed model's `layers` follow the order `__init__` created them in, not what the model does. When the
+    forward pass fails, the listed order (the step that runs it reports the failure)."""
+    import keras
+
+    listed = [layer for layer in model.layers if not isinstance(layer, keras.Model)]
+    called: list[Any] = []
+    original = keras.layers.Layer.__call__
+
+    def spy(layer: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(layer, keras.Model) and not any(layer is other for other in called):
+            called.append(layer)
+        return original(layer, *args, **kwargs)
+
+    keras.layers.Layer.__call__ = spy
+    try:
+        model(x, training=False)
+    except Exception:
+        return listed
+    finally:
+        keras.layers.Layer.__call__ = original
+    return called + [layer for layer in listed if not any(layer is other for other in called)]
+
+
+def weights_in_flow(model: Any, layers: list[Any]) -> dict[str, np.ndarray]:
+    """The weights layer by layer in the order given (the forward pass's), then any others of the model's: the host
+    maps them onto the reference by data flow, never by the order the layers were created in."""
+    found: list[Any] = []
+    for variable in [*(v for layer in layers for v in layer.weights), *model.weights]:
+        if not any(variable is other for other in found):
+            found.append(variable)
+    return {f"w{i}": np.asarray(variable) for i, variable in enumerate(found)}
+
+
+def describe_layers(model: Any, layers: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Each layer as plain JSON facts (type, parameters, the settings the note fixes), as the checks compare them;
+    `layers`: the order to describe them in (the forward pass's), else the model's own list."""
     described = []
-    for layer in model.layers:
+    for layer in model.layers if layers is None else layers:
         kind = type(layer).__name__
         if kind == "InputLayer":
             continue
@@ -87,20 +123,25 @@ def describe_layers(model: Any) -> list[dict[str, Any]]:
     return described
 
 
-def _record_model(model: Any, probe_x: np.ndarray, rec: Recorder, facts: dict[str, Any]) -> None:
+def _record_model(model: Any, probe_x: np.ndarray, rec: Recorder, facts: dict[str, Any]) -> list[Any]:
+    """Record the model as built; its layers in the order its forward pass calls them."""
     import keras
 
     if not isinstance(model, keras.Model):
         raise StepFailed("sandbox.build_model_returned", found=type(model).__name__)
-    facts["layers"] = describe_layers(model)
+    layers = call_order(model, probe_x)
+    facts["layers"] = describe_layers(model, layers)
     try:
         facts["input_shape"] = [None if d is None else int(d) for d in model.input_shape]
-    except (AttributeError, TypeError, ValueError):
+    except AttributeError:  # a subclassed model declares none: the images its forward pass just took are its input
+        facts["input_shape"] = [None, *probe_x.shape[1:]] if layers else None
+    except (TypeError, ValueError):
         facts["input_shape"] = None
-    weights = model.get_weights()
+    weights = weights_in_flow(model, layers)
     forward = model(probe_x, training=False)
-    rec.save_arrays("weights_initial", {f"w{i}": w for i, w in enumerate(weights)})
+    rec.save_arrays("weights_initial", weights)
     rec.save_array("forward_initial", _asarray(forward, dtype=np.float64))
+    return layers
 
 
 def _name(value: Any) -> str:
@@ -127,10 +168,10 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     _record_load_data(module, job, rec)
     probe_x = job.canonical(np.load(job.root / "data" / "probe.npy", allow_pickle=False))
 
-    model = None
+    model, layers = None, []
     with rec.step("build_model") as facts:
         model = contract_function(module, "build_model")()
-        _record_model(model, probe_x, rec, facts)
+        layers = _record_model(model, probe_x, rec, facts)
     built = (job.artifacts / "weights_initial.npz").exists()
     if not built:
         for name in ("compile_model", "predict_proba", "train"):
@@ -158,4 +199,4 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         if isinstance(history, dict) and history.get("loss"):
             rec.save_array("training_loss", [float(x) for x in history["loss"]])
     with rec.step("export_weights"):
-        rec.save_arrays("weights_trained", {f"w{i}": w for i, w in enumerate(model.get_weights())})
+        rec.save_arrays("weights_trained", weights_in_flow(model, layers))

@@ -128,9 +128,11 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
             raise StepFailed(
                 "sandbox.model_type", call="CustomModel()", expected="pl.LightningModule", found=type(model).__name__
             )
-        facts["layers"] = tc.describe_modules(model)
+        modules = tc.call_order(model, tc.probe_inputs(job), "cpu")
+        facts["layers"] = tc.describe_modules(modules)
         facts["hooks"] = _hook_facts(model)
-        rec.save_arrays("weights_initial", tc.weights(model))
+        parameters = tc.parameters_in_flow(model, modules)
+        rec.save_arrays("weights_initial", tc.weights(parameters))
     if model is None or not (job.artifacts / "weights_initial.npz").exists():
         for name in STEPS[2:]:
             rec.skip(name, "sandbox.no_model", call="CustomModel()")
@@ -151,4 +153,4 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         fit = trainer(job, device, [loss_curve(rec)]).fit
         fit(model, tc.loader(job, "train", shuffle=True), tc.loader(job, "test", shuffle=False))
     with rec.step("export_weights"):
-        rec.save_arrays("weights_trained", tc.weights(model))
+        rec.save_arrays("weights_trained", tc.weights(parameters))

@@ -99,14 +99,38 @@ def record_loaders(function: Any, job: SandboxJob, rec: Recorder, facts: dict[st
     rec.save_arrays("data_sample", sample)
 
 
-def describe_modules(model: Any) -> list[dict[str, Any]]:
-    """Leaf layers of torch.nn in order; losses and metrics attached to the model are not layers."""
+def _leaves(model: Any) -> list[Any]:
+    return [module for module in model.modules() if not any(True for _ in module.children())]
+
+
+def call_order(model: Any, x: Any, device: str) -> list[Any]:
+    """The model's leaf modules in the order its forward pass first calls them, then those it never calls, as defined:
+    the architecture is what the model does, not the order `__init__` happens to create its layers in. When the
+    forward pass fails, the definition order (the step that runs the forward pass reports the failure)."""
+    leaves = _leaves(model)
+    called: list[Any] = []
+
+    def seen(module: Any, args: Any) -> None:
+        if not any(module is other for other in called):
+            called.append(module)
+
+    handles = [module.register_forward_pre_hook(seen) for module in leaves]
+    try:
+        forward(model, x, device)
+    except Exception:
+        return leaves
+    finally:
+        for handle in handles:
+            handle.remove()
+    return called + [module for module in leaves if not any(module is other for other in called)]
+
+
+def describe_modules(modules: list[Any]) -> list[dict[str, Any]]:
+    """Leaf layers of torch.nn in the order given; losses and metrics attached to the model are not layers."""
     layers = []
-    for module in model.modules():
+    for module in modules:
         kind = type(module).__name__
-        if any(True for _ in module.children()) or kind.endswith("Loss"):
-            continue
-        if not type(module).__module__.startswith("torch.nn"):
+        if kind.endswith("Loss") or not type(module).__module__.startswith("torch.nn"):
             continue
         entry: dict[str, Any] = {"type": kind}
         for key in MODULE_SETTINGS:
@@ -116,8 +140,19 @@ def describe_modules(model: Any) -> list[dict[str, Any]]:
     return layers
 
 
-def weights(model: Any) -> dict[str, np.ndarray]:
-    return {f"w{i}": p.detach().cpu().numpy() for i, p in enumerate(model.parameters())}
+def parameters_in_flow(model: Any, modules: list[Any]) -> list[Any]:
+    """The parameters module by module in the order given (the forward pass's), then any others of the model's: the
+    host maps weights onto the reference by data flow, never by the order of `parameters()`."""
+    found: list[Any] = []
+    for module in [*modules, model]:
+        for parameter in module.parameters(recurse=module is model):
+            if not any(parameter is other for other in found):
+                found.append(parameter)
+    return found
+
+
+def weights(parameters: list[Any]) -> dict[str, np.ndarray]:
+    return {f"w{i}": p.detach().cpu().numpy() for i, p in enumerate(parameters)}
 
 
 def forward(model: Any, x: Any, device: str) -> np.ndarray:

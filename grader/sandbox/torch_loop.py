@@ -22,19 +22,22 @@ def prepare(job: SandboxJob) -> dict[str, str]:
     return tc.prepare(job)
 
 
-def _build(module: ModuleType, job: SandboxJob, device: str, rec: Recorder) -> Any:
+def _build(module: ModuleType, job: SandboxJob, device: str, rec: Recorder) -> tuple[Any, list[Any]]:
+    """The student's model on `device`, and its parameters in the order its forward pass uses them."""
     import torch
 
     with rec.step("MLP") as facts:
         model = contract_function(module, "MLP")()
         if not isinstance(model, torch.nn.Module):
             raise StepFailed("sandbox.model_type", call="MLP()", expected="torch.nn.Module", found=type(model).__name__)
-        facts["layers"] = tc.describe_modules(model)
-        rec.save_arrays("weights_initial", tc.weights(model))
         model.to(device)
+        modules = tc.call_order(model, tc.probe_inputs(job), device)
+        facts["layers"] = tc.describe_modules(modules)
+        parameters = tc.parameters_in_flow(model, modules)
+        rec.save_arrays("weights_initial", tc.weights(parameters))
         rec.save_array("forward_initial", tc.forward(model, tc.probe_inputs(job), device))
-        return model
-    return None
+        return model, parameters
+    return None, []
 
 
 def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
@@ -43,7 +46,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
     device = tc.select_device(job.device, torch.cuda.is_available())
     with rec.step("make_loaders") as facts:
         tc.record_loaders(contract_function(module, "make_loaders"), job, rec, facts)
-    model = _build(module, job, device, rec)
+    model, parameters = _build(module, job, device, rec)
     if model is None:
         for name in STEPS[2:]:
             rec.skip(name, "sandbox.no_model", call="MLP()")
@@ -92,4 +95,4 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
             facts["modes"] = modes.counts.get("train", {})
             facts["cross_entropy"] = spy.facts()
     with rec.step("export_weights"):
-        rec.save_arrays("weights_trained", tc.weights(model))
+        rec.save_arrays("weights_trained", tc.weights(parameters))

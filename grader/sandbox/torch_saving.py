@@ -76,9 +76,10 @@ def run_save(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         built = contract_function(module, "MLP")()
         if not isinstance(built, torch.nn.Module):
             raise StepFailed("sandbox.model_type", call="MLP()", expected="torch.nn.Module", found=type(built).__name__)
-        facts["layers"] = tc.describe_modules(built)
+        built.to(device)
+        facts["layers"] = tc.describe_modules(tc.call_order(built, tc.probe_inputs(job), device))
         facts.update(state_arrays(built.state_dict())[0])
-        model = built.to(device)
+        model = built
     if model is None:
         for name in SAVE_STEPS[1:]:
             rec.skip(name, "sandbox.no_model", call="MLP()")

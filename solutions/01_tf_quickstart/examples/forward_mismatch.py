@@ -1,5 +1,6 @@
 """Flawed example: a model whose layers look right but whose forward pass is not the reference MLP (it mixes a
-uniform distribution into the softmax): loses `architecture`."""
+uniform distribution into the softmax): loses `architecture`, and `softmax_sums`, which only the grader's own
+forward pass of the weights can award."""
 
 import numpy as np
 import tensorflow as tf
