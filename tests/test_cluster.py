@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from grader import cli, cluster, cluster_task, datasets, session
 from grader.benchmark_cluster import start_scheduler, start_worker, stop
@@ -36,7 +37,11 @@ STUDENTS = {
     "no_zero_grad": SOLUTION / "examples" / "no_zero_grad.py",
     "softmax_dim0": SOLUTION / "examples" / "softmax_dim0.py",
     "linear64": SOLUTION / "examples" / "linear64.py",
+    # Attacks by a student who has read the grader, on a worker as on the coordinator's own machine.
+    "forges_results": SOLUTION / "examples" / "forges_results.py",
+    "kills_the_grader": SOLUTION / "examples" / "kills_the_grader.py",
 }
+ATTACKS = ("forges_results", "kills_the_grader")
 SMOKE = ["--profile", "smoke", "--dataset", "fashion-mnist"]
 
 
@@ -112,6 +117,10 @@ def test_a_class_graded_on_the_cluster_equals_the_local_session(
         assert worker["host"] == socket.gethostname() and worker["address"].startswith("tcp://127.0.0.1:")
         assert result.output.endswith(f"Graded on {worker['host']} (Dask worker {worker['address']}).")
     assert (tmp_path / ASSIGNMENT / "gradebook.csv").is_file()
+    expected = yaml.safe_load((SOLUTION / "examples" / "expected.yaml").read_text(encoding="utf-8"))
+    for name in ATTACKS:  # each loses what its expectations say, no more: the worker and its classmates are intact
+        lost = sorted(t.check_id for t in results[name].tests if t.score < t.max_score)
+        assert lost == sorted(expected[name]["loses"]), results[name].output
 
 
 def _executing(client: Any) -> dict[str, tuple[int, list[str]]]:
