@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from grader.isolation.grants import grant, readable_by
+from grader.isolation.grants import grant, readable_by, revoke
 from grader.isolation.identity import Identity, IsolationError, UidPool
 from grader.isolation.view import JOB, Mount, View, bwrap_command, package_dir
 from grader.job import Job
@@ -158,10 +158,14 @@ class Isolation:
                 _link_torchvision(job)
             if identity is not None:
                 grant(job.root, identity, _readable(job), WRITABLE)
-            if self.mode is Mode.USER and identity is not None:
-                _require_runnable(identity)
-                refuse_readable_data(hidden, identity)
-            yield self._launch(job, dict(env), hidden, identity)
+            try:
+                if self.mode is Mode.USER and identity is not None:
+                    _require_runnable(identity)
+                    refuse_readable_data(hidden, identity)
+                yield self._launch(job, dict(env), hidden, identity)
+            finally:
+                if identity is not None:
+                    revoke(job.root)
 
     def _launch(self, job: Job, env: dict[str, str], hidden: tuple[Path, ...], identity: Identity | None) -> Launch:
         settings: dict[str, object] = {

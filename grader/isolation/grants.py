@@ -8,6 +8,7 @@ user is in neither the group nor the owner, so a classmate's job folder is close
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterable
@@ -44,6 +45,14 @@ def grant(root: Path, identity: Identity, readable: Iterable[str], writable: Ite
         elif not entry.is_symlink():
             os.chown(entry, 0, 0, follow_symlinks=False)
             entry.chmod(PRIVATE)
+
+
+def revoke(root: Path) -> None:
+    """Take the job folder back from the run's user once the run is over: the uid serves the next run, which must
+    not reach this one's files (a classmate's code, another split's images)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.chown(root, 0, 0)
+        root.chmod(PRIVATE)
 
 
 def readable_by(path: Path, identity: Identity) -> bool:
