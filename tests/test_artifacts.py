@@ -261,11 +261,12 @@ BOMB_READER = """
 import resource, sys
 from pathlib import Path
 from grader.artifacts import ArtifactError, read_arrays
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     read_arrays(Path(sys.argv[1]))
 except ArtifactError as exc:
     print("refused:", exc)
-print("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print("peak_mb", (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
 """
 
 
@@ -285,12 +286,13 @@ def _bomb(path: Path, count: int, data_bytes: int) -> Path:
 
 
 def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
-    """1 MB on disk, 1 GiB inflated: refused from its declared sizes; the reader's peak memory stays small."""
+    """1 MB on disk, 1 GiB inflated: refused from its declared sizes; reading adds next to nothing to the reader's
+    peak memory (whatever the imports before it took, which the environment the suite inherits can change)."""
     path = _bomb(tmp_path / "weights_trained.npz", 2**27, 2**30)
     assert path.stat().st_size < 2 * 1024 * 1024
     done = subprocess.run([sys.executable, "-c", BOMB_READER, str(path)], capture_output=True, text=True, check=True)
     assert "refused: weights_trained.npz: member 'w0.npy' refused" in done.stdout
-    assert int(done.stdout.split("peak_mb")[1]) < 400, done.stdout
+    assert int(done.stdout.split("peak_mb")[1]) < 100, done.stdout  # what reading added, past the imports
 
 
 def test_an_array_header_that_declares_more_than_it_holds_is_refused(tmp_path: Path) -> None:
