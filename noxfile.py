@@ -70,18 +70,22 @@ def images(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Harness overhead (each reference graded in docker-cpu against the same work run plainly in the same image),
-    isolation (each reference graded with student code isolated against the grader's own user), class-session
+    isolation (each reference graded with student code isolated against the grader's own user), replay (what 02's
+    training experiment and its host-side replay add to a smoke and a full grading), class-session
     throughput (`--jobs 2` against `--jobs 1`, a rerun with nothing changed), notebooks (a 5 MB notebook into a
     module; each reference notebook graded against its `.py` twin) and the host's BLAS cap (eight threads multiplying
-    matrices, uncapped against capped). `-- overhead|isolation|session|notebook|threads` runs one of them;
+    matrices, uncapped against capped). `-- overhead|isolation|replay|session|notebook|threads` runs one of them;
     `-- cluster` (not run by default: it trains on the full profile) measures grading on a Dask cluster started here."""
     session.install("-e", ".")
-    chosen = session.posargs or ["overhead", "isolation", "session", "notebook", "threads"]
+    chosen = session.posargs or ["overhead", "isolation", "replay", "session", "notebook", "threads"]
     if "overhead" in chosen:
         session.run("python", "-m", "grader.benchmark")
     if "isolation" in chosen:
         session.install("-e", PROJECT)
         session.run("python", "-m", "grader.benchmark_isolation")
+    if "replay" in chosen:
+        session.install("-e", PROJECT)
+        session.run("python", "-m", "grader.benchmark_replay")
     if "session" in chosen:
         session.run("python", "-m", "grader.benchmark_session")
     if "notebook" in chosen:

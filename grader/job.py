@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import course_key
+from grader import course_key, experiment
 from grader.datasets import Dataset, write_idx
 from grader.messages import Text
 from grader.names import display_name, is_utf8
@@ -204,6 +204,7 @@ def prepare(
         "test_sample": truth.test_sample.tolist(),
         "device": device,
         "normalize": {"mean": spec.normalize.mean, "std": spec.normalize.std},
+        "experiment": experiment.plan(key, spec.id, seed, len(truth.train_raw[0])).to_json(),
     }
     (root / "job.json").write_text(json.dumps(job, indent=2), encoding="utf-8")
     return Job(

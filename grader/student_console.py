@@ -17,7 +17,7 @@ from grader.runners import Progress, ProgressCallback
 
 MESSAGE_INDENT = 5
 MIN_ROOM = 20
-NAMED_STEPS = frozenset({"prepare", "import", "fit", "export_weights", "done"})
+NAMED_STEPS = frozenset({"prepare", "import", "fit", "export_weights", "experiment", "done"})
 MARK_STYLES = {"cli.mark.pass": "green", "cli.mark.fail": "red", "cli.mark.note": "cyan"}
 
 

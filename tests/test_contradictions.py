@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from grader.artifacts import Observation
-from grader.checks import CHECKS, CheckContext, Outcome
+from grader.checks import CHECKS, CheckContext, Outcome, zero_grad
 from grader.messages import render
 from grader.spec import load_spec
 
@@ -29,6 +29,15 @@ def _run(folder: Path, assignment: str, check_id: str) -> Outcome:
     ctx = CheckContext(job, spec.check(check_id), Observation(folder, None))  # type: ignore[arg-type]
     definition = CHECKS[check_id]
     return definition.run(ctx, definition.parse(ctx.check.params))
+
+
+def _diagnosis(folder: Path) -> Outcome:
+    """zero_grad's in-process diagnosis alone: what the student reads, which decides no points (the replay of the
+    training experiment does, tests/test_zero_grad_replay.py)."""
+    spec = load_spec("02_torch_loop")
+    job = SimpleNamespace(spec=spec, dataset=SimpleNamespace(name="mnist"), profile_name="smoke")
+    ctx = CheckContext(job, spec.check("zero_grad"), Observation(folder, None))  # type: ignore[arg-type]
+    return zero_grad.in_process_diagnosis(ctx, CHECKS["zero_grad"].parse(ctx.check.params))
 
 
 def _asks_for_review(outcome: Outcome, contradiction: str) -> None:
@@ -49,7 +58,7 @@ def test_zero_grad_steps_without_their_gradients(tmp_path: Path, facts: dict[str
     """The probe records the gradients from the first optimizer step on: a finished step without them is not its
     record (before, this read "`train_one_epoch` did not finish")."""
     _step(tmp_path, "train_one_epoch", facts)
-    outcome = _run(tmp_path, "02_torch_loop", "zero_grad")
+    outcome = _diagnosis(tmp_path)
     _asks_for_review(outcome, f"finished with optimizer_steps={facts.get('optimizer_steps')} in its record")
     assert "gradients.npz: missing" in render(outcome.message, "en")
     assert "did not finish" not in render(outcome.message, "en")
@@ -58,13 +67,13 @@ def test_zero_grad_steps_without_their_gradients(tmp_path: Path, facts: dict[str
 def test_zero_grad_fewer_steps_counted_than_recorded(tmp_path: Path) -> None:
     _step(tmp_path, "train_one_epoch", {"optimizer_steps": 0})
     _gradients(tmp_path, 6)
-    _asks_for_review(_run(tmp_path, "02_torch_loop", "zero_grad"), "counts 0 optimizer step(s)")
+    _asks_for_review(_diagnosis(tmp_path), "counts 0 optimizer step(s)")
 
 
 def test_zero_grad_with_consistent_records_is_judged_as_before(tmp_path: Path) -> None:
     _step(tmp_path, "train_one_epoch", {"optimizer_steps": 375})
     _gradients(tmp_path, 6)
-    outcome = _run(tmp_path, "02_torch_loop", "zero_grad")
+    outcome = _diagnosis(tmp_path)
     assert outcome.passed and "manual_review" not in outcome.metrics
 
 

@@ -1,9 +1,15 @@
-"""`zero_grad`: judged by behaviour. At every optimizer step the gradients used must be that batch's own fresh
-gradients, so the style does not matter (before backward or after step, optimizer or model, set_to_none or not),
-and a zero_grad() that never runs (a comment, dead code) counts for nothing. When the observations contradict each
-other (no optimizer step recorded, yet the weights moved in training; steps counted without their recorded gradients,
-or fewer steps counted than recorded), no reason is guessed: the check asks for a manual review (`manual_review` in its
-metrics)."""
+"""`zero_grad`: judged by what the loop does to the weights, verified outside the student's process.
+
+The points come from the training experiment (`grader.experiment`): the student's `train_one_epoch` runs the grader's
+batches with the grader's SGD optimizer, and the weights after every step must be those a correct loop reaches from
+the same start, as the host recomputes them without the student's code (`grader.replay`). The experiment's length and
+rows are secret until the run, and every step is compared, so a loop that zeroes only its first batches fails, and so
+does a record rewritten in the student's process, unless it holds the correct weights (which is the work). The style
+does not matter (before backward or after step, optimizer or model, set_to_none or not).
+
+The gradients the sandbox recorded during the student's own training (`in_process_diagnosis`) still explain a
+failure ("step 2 used the sum of ..."), but decide nothing: where they disagree with the replay, the replay decides
+and the check asks for a manual review (`manual_review` in its metrics)."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.zero_grad_replay import as_lines, replay_verdict
 from grader.messages import Text, say
 
 
@@ -21,6 +28,12 @@ class ZeroGradParams:
     step: StrictStr = "train_one_epoch"
     tolerance: float = Field(default=1e-4, gt=0)
     min_steps: int = Field(default=2, ge=2)
+    experiment_step: StrictStr = "experiment"
+    model_step: StrictStr = "MLP"
+    """The step whose `layers` (in forward order) the replay rebuilds."""
+    replay_tolerance: float = Field(default=1e-3, gt=0)
+    """Largest distance allowed between the student's weights and the replayed ones, relative to how far the correct
+    step moved them (float32 in the sandbox against float64 here stays below 1e-5)."""
 
 
 def _weights_moved(ctx: CheckContext) -> bool:
@@ -43,8 +56,8 @@ def _review(contradiction: Text) -> Outcome:
     return Outcome(False, [contradiction, say("manual_review")], {"manual_review": 1})
 
 
-@check("zero_grad", ZeroGradParams)
-def zero_grad(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
+def in_process_diagnosis(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
+    """What the gradients recorded in the student's own training say: the diagnosis a student reads."""
     step = ctx.obs.step(params.step)
     claimed = step.facts.get("optimizer_steps")
     try:
@@ -78,3 +91,20 @@ def zero_grad(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
             verdict = "zero_grad.other"
         return Outcome(False, [say(verdict, index=index + 1), say("zero_grad.why")])
     return Outcome(True, say("zero_grad.ok", steps=steps), {"steps_checked": steps})
+
+
+@check("zero_grad", ZeroGradParams)
+def zero_grad(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
+    replayed = replay_verdict(ctx, params.experiment_step, params.model_step, params.replay_tolerance)
+    observed = in_process_diagnosis(ctx, params)
+    figures = {**observed.metrics, **replayed.metrics}
+    if replayed.passed:
+        lines = [*as_lines(replayed.message)]
+        if observed.passed:
+            return Outcome(True, [*lines, *as_lines(observed.message)], figures)
+        review = [say("zero_grad.records_disagree"), say("manual_review")]
+        return Outcome(True, [*lines, *review], {**figures, "manual_review": 1})
+    if observed.passed:  # the student's own training looked right, the grader's experiment did not
+        lines = [*as_lines(replayed.message), say("zero_grad.records_disagree"), say("manual_review")]
+        return Outcome(False, lines, {**figures, "manual_review": 1})
+    return Outcome(False, [*as_lines(replayed.message), *as_lines(observed.message)], figures)

@@ -197,6 +197,56 @@ define(
             "At each of the first {steps} optimizer steps the gradients were exactly that batch's fresh gradients.",
             "처음 {steps}번의 optimizer step 모두에서 gradient가 정확히 그 batch에서 새로 구한 gradient였습니다.",
         ),
+        "zero_grad.experiment": (
+            "the grader's training experiment (your train_one_epoch on the grader's own batches)",
+            "채점기의 학습 실험 (채점기가 준비한 batch로 실행한 여러분의 train_one_epoch)",
+        ),
+        "zero_grad.replay_ok": (
+            "In the grader's training experiment ({batches} batches it chose, its own SGD optimizer), the weights "
+            "after every optimizer step are exactly those a correct loop reaches, as the grader recomputed them "
+            "without your code.",
+            "채점기의 학습 실험(채점기가 고른 batch {batches}개, 채점기의 SGD optimizer)에서 매 optimizer step 뒤의 "
+            "가중치가, 채점기가 여러분의 코드 없이 다시 계산한 올바른 루프의 가중치와 정확히 같습니다.",
+        ),
+        "zero_grad.replay_accumulated": (
+            "In the grader's training experiment, the weights after optimizer step {index} of {batches} are those "
+            "reached when the gradients accumulate from batch to batch (no zero_grad() before the backward pass), as "
+            "the grader recomputed them.",
+            "채점기의 학습 실험에서 optimizer step {batches}번 중 {index}번째 뒤의 가중치가, gradient가 batch마다 "
+            "누적될 때(backward 전에 zero_grad()가 없을 때) 채점기가 다시 계산한 가중치와 같습니다.",
+        ),
+        "zero_grad.replay_still": (
+            "In the grader's training experiment, optimizer step {index} of {batches} did not move the weights: the "
+            "step used no gradients (zero_grad() between loss.backward() and optimizer.step()) or was not made.",
+            "채점기의 학습 실험에서 optimizer step {batches}번 중 {index}번째가 가중치를 바꾸지 않았습니다. step이 "
+            "gradient 없이 실행되었거나(loss.backward()와 optimizer.step() 사이의 zero_grad()) 실행되지 않았습니다.",
+        ),
+        "zero_grad.replay_other": (
+            "In the grader's training experiment, the weights after optimizer step {index} of {batches} are not those "
+            "a correct loop reaches from the same start on the same batches, as the grader recomputed them.",
+            "채점기의 학습 실험에서 optimizer step {batches}번 중 {index}번째 뒤의 가중치가, 같은 시작점과 같은 "
+            "batch에서 올바른 루프가 도달하는 가중치(채점기가 다시 계산한 값)와 다릅니다.",
+        ),
+        "zero_grad.replay_steps": (
+            "In the grader's training experiment ({batches} batches), train_one_epoch made {steps} optimizer "
+            "step(s): it should make one step per batch, for every batch of the loader it is given.",
+            "채점기의 학습 실험(batch {batches}개)에서 train_one_epoch가 optimizer step을 {steps}번 했습니다. 주어진 "
+            "loader의 batch마다 한 번씩 step을 해야 합니다.",
+        ),
+        "zero_grad.replay_unsupported": (
+            "The grader could not recompute your model's training to verify the zero_grad usage ({problem}), so "
+            "these points cannot be given: use the course note's layers (Flatten, Linear, ReLU, Dropout, Softmax).",
+            "채점기가 zero_grad 사용을 확인하기 위해 모델의 학습을 다시 계산하지 못했습니다 ({problem}). 그래서 이 "
+            "점수를 줄 수 없습니다. 강의 노트의 layer(Flatten, Linear, ReLU, Dropout, Softmax)를 사용하세요.",
+        ),
+        "zero_grad.replay_unreadable": (
+            "The weights handed over from the grader's training experiment cannot be used ({problem}).",
+            "채점기의 학습 실험에서 넘겨받은 가중치를 사용할 수 없습니다 ({problem}).",
+        ),
+        "zero_grad.records_disagree": (
+            "What the grader recorded during your own training disagrees with its experiment; the experiment decides.",
+            "여러분의 학습 중에 채점기가 기록한 내용이 채점기의 실험 결과와 다릅니다. 점수는 실험 결과로 정합니다.",
+        ),
         "zero_grad.why": (
             "Why it matters (course note 2-1, 중요 사항): loss.backward() adds the new gradients to whatever is "
             "already stored in each parameter's .grad. If the values from earlier batches are not reset, "

@@ -33,6 +33,10 @@ define(
             "채점기의 Trainer로 여러분의 모델을 학습하고 있습니다",
         ),
         "cli.progress.export_weights": ("saving the trained weights", "학습된 가중치를 저장하고 있습니다"),
+        "cli.progress.experiment": (
+            "running your `train_one_epoch` on the grader's own batches (the training experiment)",
+            "채점기가 준비한 batch로 여러분의 `train_one_epoch`을 실행하고 있습니다 (학습 실험)",
+        ),
         "cli.progress.done": ("checking the results", "결과를 확인하고 있습니다"),
         "cli.weak_isolation": (
             "Student code runs as your own user here ({problem}): this protects against accidents, not against a "

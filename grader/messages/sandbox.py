@@ -37,6 +37,10 @@ define(
             "expected a torch.optim optimizer, found {found}",
             "torch.optim의 optimizer여야 하는데, 실제 타입은 {found}입니다",
         ),
+        "sandbox.no_experiment": (
+            "this job names no training experiment: the grader's job.json is incomplete",
+            "이 작업에 학습 실험이 지정되지 않았습니다. 채점기의 job.json이 불완전합니다",
+        ),
         "sandbox.no_model": (
             "{call} did not create a usable model",
             "{call}로 사용할 수 있는 모델을 만들지 못했습니다",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,8 @@ class SandboxJob:
     """The file an earlier run saved, handed over by the host (read-only); None when there is none."""
     handoff_out: Path | None = None
     """Where this run must have the student's code save its file; None when this run saves nothing."""
+    experiment: dict[str, Any] | None = None
+    """The grader's training experiment (`grader.experiment`): rows, batch size, learning rate."""
 
     @property
     def artifacts(self) -> Path:
@@ -71,6 +74,7 @@ class SandboxJob:
             stage=str(raw.get("stage", "main")),
             handoff_in=None if handoff_in is None else root / str(handoff_in),
             handoff_out=None if handoff_out is None else root / str(handoff_out),
+            experiment=raw.get("experiment"),
         )
 
     @staticmethod

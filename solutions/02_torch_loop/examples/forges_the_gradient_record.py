@@ -1,0 +1,110 @@
+"""Attack by a student who has read the grader: a loop without zero_grad(), and, at import, the grader's gradient
+recorder rewritten so that each step seems to have used its batch's own fresh gradients. That in-process record is
+the student's to forge; the grader's replay of its training experiment, computed outside this process, is not: loses
+`zero_grad` (and `accuracy`, as any loop whose gradients accumulate), with a manual review for the forged record."""
+
+import sys
+
+import torch
+import torch.nn as nn
+import torch.optim as optim
+import torchvision
+import torchvision.transforms as transforms
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super(MLP, self).__init__()
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(28 * 28, 128)
+        self.relu = nn.ReLU()
+        self.dropout = nn.Dropout(0.2)
+        self.fc2 = nn.Linear(128, 10)
+        self.softmax = nn.Softmax(dim=1)
+
+    def forward(self, x):
+        x = self.flatten(x)
+        x = self.fc1(x)
+        x = self.relu(x)
+        x = self.dropout(x)
+        x = self.fc2(x)
+        x = self.softmax(x)
+        return x
+
+
+def make_loaders(root, batch_size=32):
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+    train_dataset = torchvision.datasets.MNIST(root=root, train=True, transform=transform, download=True)
+    test_dataset = torchvision.datasets.MNIST(root=root, train=False, transform=transform, download=True)
+    train_loader = torch.utils.data.DataLoader(train_dataset, batch_size=batch_size, shuffle=True)
+    test_loader = torch.utils.data.DataLoader(test_dataset, batch_size=batch_size, shuffle=False)
+    return train_loader, test_loader
+
+
+def compile_model(model):
+    model.loss_function = nn.CrossEntropyLoss()
+    model.optimizer = optim.AdamW(model.parameters())
+
+
+def train_one_epoch(model, loader, device):
+    model.train()
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        outputs = model(images)
+        loss = model.loss_function(outputs, labels)
+        loss.backward()
+        model.optimizer.step()
+    return loss.item()
+
+
+def evaluate(model, loader, device):
+    model.eval()
+    correct = 0
+    total = 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            _, predicted = torch.max(outputs, 1)
+            correct += (predicted == labels).sum().item()
+            total += labels.size(0)
+    return correct / total
+
+
+def predict_proba(model, x):
+    model.eval()
+    with torch.no_grad():
+        return model(x)
+
+
+if __name__ == "__main__":
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    train_loader, test_loader = make_loaders('./data')
+    model = MLP().to(device)
+    compile_model(model)
+    num_epochs = 10
+    for epoch in range(num_epochs):
+        loss = train_one_epoch(model, train_loader, device)
+        print(f"Epoch [{epoch+1}/{num_epochs}], Loss: {loss:.4f}")
+    print(f'Accuracy: {evaluate(model, test_loader, device):.4f}')
+    test_samples, _ = next(iter(test_loader))
+    output_probs = predict_proba(model, test_samples[:20].to(device))
+    print(output_probs.cpu().numpy())
+    print(output_probs.sum(dim=1))
+
+
+def _forge_the_recorder():
+    """Have the grader's GradientSpy save the fresh gradients as those each step used."""
+    common = sys.modules.get("grader.sandbox.torch_common")
+    if common is None:
+        return
+    close = common.GradientSpy.close
+
+    def forged_close(self, rec):
+        self.at_step = list(self.fresh_at_step)
+        return close(self, rec)
+
+    common.GradientSpy.close = forged_close
+
+
+_forge_the_recorder()
