@@ -76,6 +76,12 @@ def split_key() -> str:
     return os.environ.get(SPLIT_KEY_ENV, "").strip() or _derive(b"held-out split").hex()
 
 
+def keyed_seed(key: str, *parts: object) -> int:
+    """A seed for a draw that student code must not be able to repeat: the split key with what the draw is for."""
+    message = "\0".join(str(part) for part in parts).encode()
+    return int.from_bytes(hmac.new(key.encode(), message, hashlib.sha256).digest(), "big")
+
+
 def key_id(key: str) -> str:
     """A short name for a split key that reveals nothing of it, for provenance."""
     return hashlib.sha256(b"grader split key id\0" + key.encode()).hexdigest()[:SHOWN]

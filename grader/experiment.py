@@ -13,12 +13,12 @@ only on its first batches, or a record prepared in advance, does not pass.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from grader import course_key
 
 MIN_BATCHES, MAX_BATCHES = 8, 16
 BATCH_SIZE = 8
@@ -43,8 +43,7 @@ class Experiment:
 def plan(key: str, spec_id: str, seed: int, train_rows: int) -> Experiment:
     """The experiment for one grading: its length and rows drawn with the split key, so they are secret until the
     run, yet the same each time the same submission is graded (a regrade gives the same scores and metrics)."""
-    digest = hmac.new(key.encode(), f"experiment\0{spec_id}\0{seed}".encode(), hashlib.sha256).digest()
-    rng = np.random.default_rng(int.from_bytes(digest, "big"))
+    rng = np.random.default_rng(course_key.keyed_seed(key, "experiment", spec_id, seed))
     batches = int(rng.integers(MIN_BATCHES, MAX_BATCHES + 1))
     count = min(train_rows, batches * BATCH_SIZE)
     return Experiment(tuple(int(i) for i in rng.choice(train_rows, size=count, replace=False)))

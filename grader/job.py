@@ -5,8 +5,6 @@ The held-out images are never written into the job folder, so student code canno
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -115,8 +113,8 @@ def split(dataset: Dataset, spec: AssignmentSpec, profile: Profile, seed: int, k
     held out is drawn with the host's split key (`grader.course_key`) as well as the seed: the seed is public, the key
     never enters the sandbox, so no student code can work out which ones they are. The training subset and the
     sampled rows come from the seed alone, as the sandbox's own data does."""
-    digest = hmac.new(key.encode(), f"{spec.id}\0{seed}\0{dataset.checksum}".encode(), hashlib.sha256).digest()
-    test_order = np.random.default_rng(int.from_bytes(digest, "big")).permutation(len(dataset.x_test))
+    draw = course_key.keyed_seed(key, spec.id, seed, dataset.checksum)
+    test_order = np.random.default_rng(draw).permutation(len(dataset.x_test))
     heldout_idx = np.sort(test_order[: spec.heldout_size])
     visible_idx = np.sort(test_order[spec.heldout_size :][: profile.visible_test_size])
     rng = np.random.default_rng(seed)
