@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"{HARNESS_FAILED} the grader could not grade the submission (not your fault); {USAGE} usage error.",
     )
     check.add_argument("assignment")
-    check.add_argument("submission", nargs="?", type=Path, help="default: the assignment's own submission.py")
+    check.add_argument("submission", nargs="?", type=Path, help="a file or folder (default: the current folder)")
     _add_run_options(check, "smoke")
     _add_lang(check, "the messages")
 
@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("assignment")
     run.add_argument(
-        "submission", nargs="?", type=Path, help="a .py or .ipynb file, or a folder holding one (default: the skeleton)"
+        "submission", nargs="?", type=Path, help="a .py or .ipynb file, or a folder holding one (default: this folder)"
     )
     run.add_argument("--profile", choices=PROFILES, default="smoke", help="smoke: a small training subset (default)")
     run.add_argument("--dataset", choices=sorted(datasets.DATASETS), help="dataset to serve (default: the spec's)")
@@ -332,16 +332,31 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     return run_classroom(args.assignment, args.repo, args.out, os.environ, sys.stdout, lang=args.lang, **options)
 
 
+def _shown_path(path: Path) -> str:
+    """The file as the student would type it from here: relative to the current folder when inside it."""
+    absolute = path.absolute()
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
-    path = args.submission or (spec.folder / spec.entry if spec.folder else Path(spec.entry))
+    accepted = Accepted.of(spec)
+    path = args.submission or Path.cwd()  # the student's own file, from where they are: never the repository's
     try:
-        submission = find_submission(path, Accepted.of(spec))
+        submission = find_submission(path, accepted)
     except SubmissionError as exc:
-        raise UsageError(str(exc)) from None
+        if args.submission is not None:
+            raise UsageError(str(exc)) from None
+        files = ", ".join(accepted.names)
+        problem = say("cli.check_no_file", id=spec.id, folder=str(path), files=files)
+        raise UsageError(problem.render(args.lang)) from None
     if isinstance(submission, Missing):  # refused (a link out of the folder): the student's to fix, not graded
         print_lines(console, render(say("submission.missing", reason=submission.reason), args.lang))
         return CHECKS_FAILED
+    shown = _shown_path(submission.entry)
+    if args.submission is None and accepted.is_skeleton(submission.entry):
+        raise UsageError(say("cli.check_only_skeleton", id=spec.id, file=shown).render(args.lang))
+    print_lines(console, render(say("cli.check_file", file=shown), args.lang))
     options = _options(args)
     for note in (*submission_notes(spec, submission), *conversion_notes(submission.entry)):
         print_lines(console, render(note, args.lang))
@@ -357,7 +372,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     try:
-        file = entry_file(args.submission or (spec.folder or Path()) / spec.entry, spec)
+        file = entry_file(args.submission or Path.cwd(), spec)
         dataset = datasets.load(_dataset_name(spec, args), args.data_dir)
         request = RunRequest(spec, file, dataset, args.profile, args.time_limit, args.device, args.lang)
         return run_student(request, lambda text: print_lines(console, text)).status

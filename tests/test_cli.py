@@ -62,7 +62,7 @@ def test_missing_dataset_still_writes_a_result_per_submission(
 
 
 def test_check_shows_visible_checks_only(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", "01_tf_quickstart", "--dataset", "fashion-mnist"])
+    code = main(["check", "01_tf_quickstart", str(SKELETON), "--dataset", "fashion-mnist"])  # named: checked as is
     assert code == CHECKS_FAILED
     shown = capsys.readouterr().out
     assert "FAIL runs · Runs without errors" in shown

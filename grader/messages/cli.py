@@ -26,6 +26,19 @@ define(
             "loading the framework and the dataset",
             "프레임워크와 데이터셋을 불러오고 있습니다",
         ),
+        "cli.check_file": ("Checking {file}", "확인하는 파일: {file}"),
+        "cli.check_no_file": (
+            "None of {files} is in {folder}. Run grader check in the folder that holds your file, or name it: "
+            "grader check {id} path/to/submission.ipynb",
+            "이 폴더에 제출할 파일({files})이 없습니다: {folder}. 제출할 파일이 있는 폴더에서 grader check를 "
+            "실행하거나, 파일을 직접 지정하세요: grader check {id} path/to/submission.ipynb",
+        ),
+        "cli.check_only_skeleton": (
+            "{file} is the assignment's skeleton, unchanged: nothing of yours to check yet. Edit it, or name your own "
+            "file: grader check {id} path/to/your/file",
+            "아직 고치지 않은 과제 뼈대 파일이라 확인할 내용이 없습니다: {file}. 파일을 고치거나, 여러분의 파일을 "
+            "직접 지정하세요: grader check {id} path/to/your/file",
+        ),
         "cli.progress.import": ("importing your file", "제출한 파일을 불러오고 있습니다"),
         "cli.progress.step": ("running your `{step}`", "여러분의 `{step}` 코드를 실행하고 있습니다"),
         "cli.progress.fit": (
