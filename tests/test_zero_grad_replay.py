@@ -15,9 +15,13 @@ import pytest
 from grader.artifacts import Observation
 from grader.checks import CHECKS, CheckContext, Outcome
 from grader.experiment import plan
+from grader.grading import GradeOptions, grade_submission
+from grader.job import Submission
 from grader.messages import render
 from grader.replay import trajectories
 from grader.spec import load_spec
+
+from .conftest import ROOT
 
 LAYERS = [
     {"type": "Flatten"},
@@ -137,3 +141,15 @@ def test_the_replay_decides_when_the_in_process_record_was_spoiled(case: Case) -
 def test_layers_the_replay_cannot_rebuild_earn_nothing_and_say_why(case: Case) -> None:
     outcome = case.grade(case.paths["correct"], layers=[*LAYERS[:2], {"type": "BatchNorm1d"}, *LAYERS[2:]])
     assert not outcome.passed and "cannot replay a BatchNorm1d layer" in render(outcome.message, "en")
+
+
+@pytest.mark.slow
+def test_the_reference_keeps_zero_grad_after_a_full_epoch(fashion: Any) -> None:
+    """Weights trained for a full epoch are far from their start: the experiment starts afresh from the initialiser's
+    scale, where one SGD step is large against what float32 can hold."""
+    spec = load_spec("02_torch_loop")
+    submission = Submission("reference", ROOT / "solutions" / "02_torch_loop" / "submission.py")
+    result = grade_submission(spec, submission, fashion, GradeOptions(profile="full"))
+    zero_grad = next(t for t in result.tests if t.check_id == "zero_grad")
+    assert zero_grad.score == zero_grad.max_score, zero_grad.output
+    assert zero_grad.metrics["replay_gap"] < 1e-3

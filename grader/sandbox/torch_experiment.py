@@ -1,7 +1,8 @@
 """The grader's training experiment (`grader.experiment`), run in the student's process: the student's
-`train_one_epoch` on the grader's batches, with the grader's optimizer and loss, zeroed gradients and dropout off.
-What it hands over is the weights after every optimizer step; the host judges them by recomputing the same
-experiment itself (`grader.replay`), so rewriting this module's records earns nothing without the work."""
+`train_one_epoch` on the grader's batches, from a fresh seeded initialisation, with the grader's optimizer and loss,
+zeroed gradients and dropout off. What it hands over is the weights after every optimizer step; the host judges them
+by recomputing the same experiment itself (`grader.replay`), so rewriting this module's records earns nothing without
+the work."""
 
 from __future__ import annotations
 
@@ -62,6 +63,10 @@ def run(
     x, y = tc.tensors(job, "train")
     rows = torch.tensor([int(i) for i in plan["rows"]], dtype=torch.long)
     loader = DataLoader(TensorDataset(x[rows], y[rows]), batch_size=int(plan["batch_size"]), shuffle=False)
+    torch.manual_seed(int(plan["seed"]))
+    for layer in model.modules():  # torch's own layers start afresh, at the initialiser's scale
+        if type(layer).__module__.startswith("torch.nn") and callable(getattr(layer, "reset_parameters", None)):
+            layer.reset_parameters()
     model.zero_grad(set_to_none=True)
     model.optimizer = torch.optim.SGD(model.parameters(), lr=float(plan["learning_rate"]))
     model.loss_function = torch.nn.CrossEntropyLoss()
