@@ -21,6 +21,7 @@ from grader.cli import main
 from grader.results import SubmissionStatus, gradescope
 
 from .conftest import ROOT
+from .notebook_kit import write_notebook
 
 A1 = "01_tf_quickstart"
 SOLUTIONS = ROOT / "solutions" / A1
@@ -172,3 +173,21 @@ def test_nox_grade_takes_the_class_form_of_the_arguments() -> None:
     assert noxfile._assignment_first(args) == ["02_torch_loop", "class/", "--backend", "docker-cpu", "--jobs", "2"]
     assert noxfile._assignment_first(["--assignment=03_lightning_module", "x"]) == ["03_lightning_module", "x"]
     assert noxfile._assignment_first(["01_tf_quickstart", "a.py"]) == ["01_tf_quickstart", "a.py"]
+
+
+def test_a_relative_class_path_with_loose_files_grades_as_pasted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`grader grade 02_torch_loop class/ --out results/` from the folder above the class, loose `<student>.py` and
+    `<student>.ipynb` files beside the student folders (a documented layout). Broken code keeps it quick."""
+    broken = "def make_loaders(root, batch_size=32):\n    return (\n"
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    (tmp_path / "class" / "alice" / "submission.py").write_text(broken, encoding="utf-8")
+    (tmp_path / "class" / "carol.py").write_text(broken, encoding="utf-8")
+    write_notebook(tmp_path / "class" / "dave.ipynb", "def f():\n    return (\n", colab=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["grade", "02_torch_loop", "class/", "--out", "results/"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    graded = sorted(p.parent.name for p in (tmp_path / "results" / "02_torch_loop").glob("*/results.json"))
+    assert graded == ["alice", "carol", "dave"]
+    assert (tmp_path / "results" / "02_torch_loop" / "gradebook.csv").is_file()
