@@ -16,7 +16,7 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.artifacts import nesting_depth
@@ -63,13 +63,15 @@ class ModuleSource:
     """Python source made from a notebook, with the notebook location of each of its lines.
 
     `magic_cells`: cells whose IPython magics or shell commands were removed; `unused_cells`: cells whose top-level
-    code the definitions do not need, so it is not run."""
+    code the definitions do not need, so it is not run; `broken_cells`: why each cell Python cannot read was left
+    out."""
 
     file: str
     source: str
     lines: tuple[tuple[int, int], ...]
     magic_cells: tuple[int, ...] = ()
     unused_cells: tuple[int, ...] = ()
+    broken_cells: tuple[Text, ...] = ()
 
     def location(self, line: int) -> tuple[int, int] | None:
         """(cell, line in cell) of a 1-based line of `source`, None for a line the grader added."""
@@ -84,7 +86,7 @@ class ModuleSource:
             found.append(say("notebook.magics_removed", where=cells_text(self.magic_cells)))
         if self.unused_cells:
             found.append(say("notebook.unused_cells", where=cells_text(self.unused_cells)))
-        return tuple(found)
+        return (*self.broken_cells, *found)
 
 
 def cells_text(cells: tuple[int, ...]) -> Text:
@@ -222,9 +224,11 @@ def python_lines(cell: Cell) -> tuple[list[str], bool]:
     return reader.out + lines[len(reader.out) :], reader.changed
 
 
-def _statements(notebook: Notebook) -> tuple[list[Statement], tuple[int, ...]]:
-    """Every top-level statement of every code cell; a syntax error anywhere is the student's, with cell and line."""
+def _statements(notebook: Notebook) -> tuple[list[Statement], tuple[int, ...], tuple[Text, ...]]:
+    """Every top-level statement of every code cell Python can read, the cells whose magics were made inert, and why
+    each cell it cannot read is left out (a scratch cell with a syntax error must not cost the cells that are used)."""
     statements: list[Statement] = []
+    broken: list[Text] = []
     magic_cells = []
     for cell in notebook.cells:
         lines, had_magics = python_lines(cell)
@@ -239,24 +243,24 @@ def _statements(notebook: Notebook) -> tuple[list[Statement], tuple[int, ...]]:
         except SyntaxError as exc:
             line = exc.lineno or 1
             code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-            detail = say(
-                "notebook.syntax_error", file=notebook.file, cell=cell.number, line=line, error=exc.msg, code=code
+            broken.append(
+                say("notebook.syntax_error", file=notebook.file, cell=cell.number, line=line, error=exc.msg, code=code)
             )
-            raise NotebookError(detail) from None
+            continue
         for node in tree.body:
             first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             last = node.end_lineno or node.lineno
             statements.append(Statement(cell.number, first, last, node, "\n".join(lines[first - 1 : last])))
-    return statements, tuple(magic_cells)
+    return statements, tuple(magic_cells), tuple(broken)
 
 
 def to_module(notebook: Notebook) -> ModuleSource:
     """The graded module: the definitions and what they need, in notebook order (`from __future__` first)."""
-    statements, magic_cells = _statements(notebook)
+    statements, magic_cells, broken = _statements(notebook)
     kept = kept_statements(statements)
     ordered = sorted((s for s, keep in zip(statements, kept, strict=True) if keep), key=lambda s: not is_future(s.node))
     unused = sorted({s.cell for s, keep in zip(statements, kept, strict=True) if not keep and not _is_inert(s.node)})
-    return _assemble(notebook.file, ordered, magic_cells, tuple(unused))
+    return replace(_assemble(notebook.file, ordered, magic_cells, tuple(unused)), broken_cells=broken)
 
 
 def _is_inert(node: ast.stmt) -> bool:

@@ -43,9 +43,11 @@ define(
         ),
         "notebook.syntax_error": (
             "{file}, cell {cell}, line {line}: SyntaxError: {error}\n    {code}\n"
-            "Python cannot read this cell, so nothing in the notebook can run. Fix it and run the cell again.",
+            "Python cannot read this cell, so it was not run; the other cells were graded. If a function you hand "
+            "in is in this cell, fix the cell and run it again.",
             "{file}, {cell}번 셀, {line}번째 줄: SyntaxError: {error}\n    {code}\n"
-            "Python 이 이 셀을 읽을 수 없어 노트북의 어떤 코드도 실행할 수 없습니다. 고친 뒤 셀을 다시 실행해 보세요.",
+            "Python이 이 셀을 읽을 수 없어 이 셀은 실행하지 않았고, 나머지 셀로 채점했습니다. 제출하는 함수가 이 셀에 "
+            "있다면 셀을 고친 뒤 다시 실행해 보세요.",
         ),
         "dataset.fallback": (
             "{default} (this assignment's default dataset) is not installed here; grading on {chosen}. "
