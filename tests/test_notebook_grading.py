@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 from grader.cli import main
+from grader.reports import gradebook
 from grader.results import Status, SubmissionStatus, gradescope
 
 from .conftest import ROOT, Grade
@@ -170,3 +171,14 @@ def test_grader_check_takes_a_notebook(tmp_path: Path, capsys: pytest.CaptureFix
     code = main(["check", "02_torch_loop", str(path), *SMOKE])
     assert code == 0
     assert "submission.ipynb" in capsys.readouterr().out
+
+
+def test_a_corrupt_notebook_names_its_problem_in_the_gradebook_and_passes_nothing(
+    grade_as: Callable[[str], Grade], tmp_path: Path
+) -> None:
+    path = tmp_path / "submission.ipynb"
+    path.write_bytes(b"{not json")
+    result = grade_as("02_torch_loop")(path, "corrupt")
+    assert all(t.status is Status.FAILED for t in result.tests), {t.check_id: t.status for t in result.tests}
+    header, row = gradebook.rows([result])
+    assert "not valid JSON" in row[header.index("note")]

@@ -1,13 +1,14 @@
 """`loss_advice`: advice worth 0 points. The course note feeds softmax outputs to nn.CrossEntropyLoss; the grader
 observes whether the loss receives probabilities and explains what that costs, without taking points, and says to
-keep the Softmax here, since `architecture` requires it."""
+keep the Softmax here, since `architecture` requires it. When the step it watches did not run, it does not pass: it
+had nothing to look at."""
 
 from __future__ import annotations
 
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
-from grader.checks.base import CheckContext, Outcome, check
+from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.messages import say
 
 
@@ -18,8 +19,11 @@ class AdviceParams:
 
 @check("loss_advice", AdviceParams)
 def loss_advice(ctx: CheckContext, params: AdviceParams) -> Outcome:
-    facts = ctx.obs.step(params.step).facts.get("cross_entropy")
+    step = ctx.obs.step(params.step)
+    facts = step.facts.get("cross_entropy")
     calls = facts.get("calls", 0) if isinstance(facts, dict) else 0
+    if not calls and not step.ok:  # nothing to look at: no advice can pass for one
+        return Outcome(False, step_problem(step, f"`{params.step}`"))
     if not calls:
         return Outcome(True, say("loss_advice.none"))
     if facts.get("probability_inputs", 0):

@@ -2,7 +2,8 @@
 
 A not-graded submission has empty point cells (never 0) and `not_graded` in its status column, so nobody enters a
 harness failure as a zero the student earned; a missing one has empty cells and `missing`. `note` says why in one
-line, and for a graded one which checks need a manual review (in the session's language). `student` is the name as
+line, and for a graded one what kept its code from running (the first problem `runs` names) and which checks need a
+manual review (in the session's language). `student` is the name as
 people write it (김철수), `folder` the results folder it was graded into. When a result replaced an
 earlier one (a regrade), `previous` and `change` show the earlier total and the difference (the earlier file is in
 `<student>/history/`).
@@ -61,7 +62,19 @@ def _note(result: AssignmentResult, lang: str) -> str:
     if result.status is SubmissionStatus.MISSING:
         return first_line(result.output)
     review = manual_reviews(result)
-    return say("report.manual_review_note", checks=", ".join(review)).render(lang) if review else ""
+    parts = [_runs_problem(result)]
+    parts.append(say("report.manual_review_note", checks=", ".join(review)).render(lang) if review else "")
+    return "; ".join(part for part in parts if part)
+
+
+def _runs_problem(result: AssignmentResult) -> str:
+    """What kept the code from running, when it did not (a notebook that cannot be read, an import that failed):
+    the first thing `runs` names, so a 0 that the student's file earned does not look like a 0 for bad code."""
+    runs = next((t for t in result.tests if t.check_id == "runs" and t.score < t.max_score), None)
+    if runs is None:
+        return ""
+    lines = [line.strip() for line in runs.output.splitlines() if line.strip()]
+    return next((line[2:] for line in lines if line.startswith("- ")), lines[0] if lines else "")
 
 
 def _change(result: AssignmentResult) -> list[str]:
