@@ -19,7 +19,7 @@ from rich.console import Console
 from grader import cluster, reports
 from grader.grading import GradeOptions, missing_result
 from grader.job import Submission
-from grader.results import AssignmentResult
+from grader.results import AssignmentResult, gradescope
 from grader.session import Session, missing_key, outputs_digest, record, run_with_progress
 from grader.spec import AssignmentSpec
 from grader.submissions import Accepted, Missing, discover, entry_files, find_submission, unique_names
@@ -119,17 +119,33 @@ def grade_class(
     for absent in collected.missing:
         result = missing_result(spec, absent.name, absent.reason, options.lang, absent.label)
         results.append(record(result, out / absent.name, missing_key(spec, absent.reason), batch.force))
-    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}", f"class={collected.is_class}"]
-    digest = outputs_digest(results, [*settings, *collected.unrecognised])
+    is_class = collected.is_class or (out / CLASS_FILES[0]).is_file()
+    # One student regraded into a class's folder: the class outputs keep the whole class, with the new result.
+    shown = classmates(out, results) + results if is_class and not collected.is_class else results
+    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}", f"class={is_class}"]
+    digest = outputs_digest(shown, [*settings, *collected.unrecognised])
     marker = out / DIGEST_FILE
-    expected = CLASS_FILES if collected.is_class else ()
+    expected = CLASS_FILES if is_class else ()
     if marker.is_file() and marker.read_text(encoding="utf-8") == digest and all((out / f).is_file() for f in expected):
         return results
-    summary = reports.ClassSummary(
-        f"{spec.id}: {spec.title}", perf_counter() - started, collected.unrecognised, collected.is_class
-    )
+    title = f"{spec.id}: {spec.title}"
+    summary = reports.ClassSummary(title, perf_counter() - started, collected.unrecognised, is_class)
     reports.write_class_outputs(
-        results, out, lang=batch.lang, formats=batch.formats, summary=summary, reveal=batch.reveal
+        shown, out, lang=batch.lang, formats=batch.formats, summary=summary, reveal=batch.reveal
     )
     marker.write_text(digest, encoding="utf-8")
     return results
+
+
+def classmates(out: Path, regraded: Sequence[AssignmentResult]) -> list[AssignmentResult]:
+    """The class's other results in `out`, as the grader wrote them (signed), for class outputs that stay in step
+    when only some students are regraded; a result the grader did not write is left out."""
+    fresh = {result.submission for result in regraded}
+    found = []
+    for path in sorted(out.glob(f"*/{gradescope.FILENAME}")):
+        if path.parent.name in fresh:
+            continue
+        result = gradescope.read_trusted(path)
+        if result is not None:
+            found.append(result)
+    return found

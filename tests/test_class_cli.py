@@ -191,3 +191,20 @@ def test_a_relative_class_path_with_loose_files_grades_as_pasted(
     graded = sorted(p.parent.name for p in (tmp_path / "results" / "02_torch_loop").glob("*/results.json"))
     assert graded == ["alice", "carol", "dave"]
     assert (tmp_path / "results" / "02_torch_loop" / "gradebook.csv").is_file()
+
+
+def test_regrading_one_student_keeps_the_class_outputs_in_step(tmp_path: Path) -> None:
+    """`grader grade <id> class/bob` after the class was graded: bob's row in the gradebook, JUnit and report is his
+    new result, and his classmates' rows are kept."""
+    broken = SOLUTIONS / "examples" / "syntax_error.py"
+    folder = _class(tmp_path / "class", {"alice": broken, "bob": broken})
+    out = tmp_path / "out"
+    assert main(["grade", A1, str(folder), "--out", str(out), *SMOKE]) == 0
+    shutil.copyfile(SOLUTIONS / "submission.py", folder / "bob" / "submission.py")
+    assert main(["grade", A1, str(folder / "bob"), "--out", str(out), *SMOKE]) == 0
+    gradebook = (out / A1 / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [(r["student"], r["total"]) for r in csv.DictReader(gradebook)] == [("alice", "0"), ("bob", "10")]
+    suite = ET.parse(out / A1 / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and {c.get("classname") for c in suite.iter("testcase")} == {"alice", "bob"}
+    report = (out / A1 / "report.html").read_text(encoding="utf-8")
+    assert "<td>alice</td>" in report and "<td>bob</td>" not in report  # bob's old failures are gone from it
