@@ -17,7 +17,8 @@ from grader import datasets
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, missing_result, not_graded, spec_checks
 from grader.job import Submission
-from grader.messages import Text
+from grader.messages import Text, say
+from grader.reports.visibility import shown
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult, gradescope
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
@@ -78,30 +79,45 @@ def _cell(text: str) -> str:
     return flat.replace("|", "\\|")
 
 
-def _markdown(result: AssignmentResult) -> str:
+def _markdown(result: AssignmentResult, lang: str) -> str:
     graded = result.status is not SubmissionStatus.NOT_GRADED
     if graded:
         title = f"### {result.assignment}: {result.score:g}/{result.max_score:g} points"
     else:
         title = f"### {result.assignment}: not graded\n\n{NOT_EARNED}\n\n```\n{result.output.strip()}\n```"
     rows = ["| check | result | points | details |", "|---|---|---|---|"]
-    for test in classroom_result(result)["tests"]:
+    shown, withheld = _shown(result)
+    for test in shown:
         mark = {"pass": "✅ pass", "fail": "❌ fail"}.get(test["status"], "⚠️ error")
         points = f"{test['score']:g}/{test['max_score']:g}" if graded else "—"
         rows.append(f"| {_cell(test['name'])} | {mark} | {points} | {_cell(test['message'])} |")
+    if withheld:
+        rows.append(f"| {_cell(say('prairielearn.withheld', count=withheld).render(lang))} | — | — | |")
     return "\n".join([title, "", *rows, ""]) + "\n"
 
 
-def report(result: AssignmentResult, env: Mapping[str, str], stream: TextIO) -> None:
+def _shown(result: AssignmentResult) -> tuple[list[dict[str, Any]], int]:
+    """The reporter's tests a student may read in the log now, and how many are withheld until the due date (their
+    points still reach GitHub Classroom, through the encoded result only)."""
+    tests = classroom_result(result)["tests"]
+    kept = [entry for test, entry in zip(result.tests, tests, strict=True) if shown(test)]
+    return kept, len(tests) - len(kept)
+
+
+def report(result: AssignmentResult, env: Mapping[str, str], stream: TextIO, lang: str = "en") -> None:
     """A short summary and `Points <score>/<max>` on `stream`; the reporter's `result` output and a Markdown table
-    appended to the files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY when those are set."""
+    appended to the files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY when those are set. Checks shown after the
+    due date are one line in the log and the summary, without their results."""
     graded = result.status is not SubmissionStatus.NOT_GRADED
-    for test in classroom_result(result)["tests"]:
+    tests, withheld = _shown(result)
+    for test in tests:
         mark = {"pass": "PASS", "fail": "FAIL"}.get(test["status"], "ERROR")
         points = f"{test['score']:g}/{test['max_score']:g}" if graded else "not graded"
         print(f"{mark:5} {test['name']} ({points})", file=stream)
         if graded and test["status"] != "pass" and test["message"]:
             print("      " + test["message"].replace("\n", "\n      "), file=stream)
+    if withheld:
+        print(f"{'LATER':5} {say('prairielearn.withheld', count=withheld).render(lang)}", file=stream)
     print("", file=stream)
     if graded:
         print(result.output.splitlines()[0] if result.output else result.assignment, file=stream)
@@ -114,7 +130,7 @@ def report(result: AssignmentResult, env: Mapping[str, str], stream: TextIO) -> 
             out.write(f"result={encode(result)}\n")
     if env.get("GITHUB_STEP_SUMMARY"):
         with Path(env["GITHUB_STEP_SUMMARY"]).open("a", encoding="utf-8") as summary:
-            summary.write(_markdown(result))
+            summary.write(_markdown(result, lang))
 
 
 def _grade(
@@ -175,5 +191,5 @@ def run_classroom(
         else:
             result = _grade(spec, accepted.pick(name, located), profile, backend, dataset, data_dir, lang)
     gradescope.write(result, out)
-    report(result, env, stream)
+    report(result, env, stream, lang)
     return NOT_GRADED if result.status is SubmissionStatus.NOT_GRADED else GRADED

@@ -354,6 +354,8 @@ def test_report_prints_points_and_writes_github_files(tmp_path: Path) -> None:
     assert "PASS  Runs without errors (1/1)" in shown
     assert "FAIL  Optimizer | loss (0/2)" in shown and "loss: expected x" in shown
     assert "0.91" not in shown
+    assert "Accuracy" not in shown  # shown after the due date: one line, without its result
+    assert "LATER 1 check(s) shown after the due date" in shown
     assert output.read_text(encoding="utf-8").startswith("earlier=1\n")
     data = decode(output)
     assert data == classroom_result(result)
@@ -362,6 +364,10 @@ def test_report_prints_points_and_writes_github_files(tmp_path: Path) -> None:
     assert "### 01_tf_quickstart: 6.5/10 points" in table
     assert "| check | result | points | details |" in table
     assert "| Optimizer \\| loss | ❌ fail | 0/2 | loss: expected x found y |" in table
+    assert "Accuracy" not in table and "| 1 check(s) shown after the due date | — | — | |" in table
+    korean = io.StringIO()
+    report(result, {}, korean, "ko")
+    assert "마감 후 공개되는 검사 1개" in korean.getvalue()
 
 
 def test_report_without_github_env_writes_no_files(tmp_path: Path) -> None:
