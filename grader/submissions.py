@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from grader.job import Submission, unusable_helpers
-from grader.messages import Text, say
+from grader.messages import Either, Text, say
 from grader.names import display_name, safe_name
 from grader.spec import AssignmentSpec
 
@@ -73,6 +73,11 @@ class Accepted:
     @property
     def listed(self) -> str:
         return " or ".join(self.names)
+
+    @property
+    def worded(self) -> Either:
+        """The accepted names for a student's message, in its language."""
+        return Either(self.names)
 
     def rank(self, path: Path) -> int:
         """Preference of a file: by its name when it is an accepted name, else by its suffix (`alice.ipynb`)."""
@@ -227,7 +232,7 @@ def locate_entry(folder: Path, accepted: Accepted) -> list[Path] | Text:
         found = say("submission.holds_only", kinds=kinds, files=listing([str(path) for path in files]))
     else:
         found = say("submission.empty")
-    return say("submission.none", accepted=accepted.listed, folder=folder.name, found=found)
+    return say("submission.none", accepted=accepted.worded, folder=folder.name, found=found)
 
 
 def listing(names: list[str], shown: int = 5) -> str | Text:

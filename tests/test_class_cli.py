@@ -68,7 +68,7 @@ def test_every_output_is_written(graded_class: Path) -> None:
     assert json.loads((graded_class / "ana" / "prairielearn.json").read_text(encoding="utf-8"))["score"] == 1.0
     missing = gradescope.read(graded_class / "cho" / "results.json")
     assert missing.status is SubmissionStatus.MISSING
-    assert "채점할 제출물이 없습니다: cho/ 에 submission.py or submission.ipynb 이(가) 없습니다" in missing.output
+    assert "채점할 제출물이 없습니다: cho/ 에 submission.py 또는 submission.ipynb가 없습니다" in missing.output
     assert "homework2.pdf" in missing.output
     assert "미제출" in (graded_class / "cho" / "feedback.md").read_text(encoding="utf-8")
     suite = ET.parse(graded_class / "junit.xml").getroot().find("testsuite")

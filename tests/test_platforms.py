@@ -338,5 +338,5 @@ def test_a_missing_file_is_not_gradable_and_says_so_in_the_questions_language(
     root = grade_folder({"gradable": True}, "--lang", "ko")
     results = _prairielearn(root)
     assert results["gradable"] is False and "score" not in results
-    assert "submission.py or submission.ipynb" in results["format_errors"][0]
+    assert "submission.py 또는 submission.ipynb" in results["format_errors"][0]  # no English left in Korean
     assert HANGUL.search(results["format_errors"][0])

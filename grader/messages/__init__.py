@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from grader.messages.particles import PAIRS, particle
 from grader.registry import Registry
 
 LANGS = ("en", "ko")
@@ -48,7 +49,19 @@ class Text:
 
     def render(self, lang: str = DEFAULT_LANG) -> str:
         values = {key: render(value, lang) for key, value in self.params.items()}
-        return CATALOGUE[self.id].template(check_lang(lang)).format(**values)
+        return _FORMATTER.format(CATALOGUE[self.id].template(check_lang(lang)), **values)
+
+
+class _Formatter(string.Formatter):
+    """`str.format`, plus `{name:을}`: the Korean particle that follows the value of `name` (`particles`)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec in PAIRS:
+            return particle(str(value), format_spec)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
 
 
 def say(message_id: str, **params: Any) -> Text:
@@ -62,6 +75,16 @@ class Renderable(Protocol):
     """Anything that words itself in a language: a `Text`, or an instructor's wording from a spec (`spec.Wording`)."""
 
     def render(self, lang: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Either:
+    """Alternatives in the reader's language: `submission.py or submission.ipynb`, `submission.py 또는 ...`."""
+
+    items: tuple[str, ...]
+
+    def render(self, lang: str) -> str:
+        return (" 또는 " if check_lang(lang) == "ko" else " or ").join(self.items)
 
 
 def render(value: Any, lang: str = DEFAULT_LANG) -> Any:

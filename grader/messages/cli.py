@@ -63,7 +63,7 @@ define(
         "cli.run.start": (
             "Running {file} as __main__ on {dataset} ({profile} profile: {train} training and {test} test images), "
             "offline, in the scratch folder {folder}",
-            "{file}을(를) __main__으로 실행합니다. 데이터셋: {dataset} ({profile} 프로필: 학습 이미지 {train}장, "
+            "{file}{file:을} __main__으로 실행합니다. 데이터셋: {dataset} ({profile} 프로필: 학습 이미지 {train}장, "
             "테스트 이미지 {test}장), 오프라인, 임시 작업 폴더: {folder}",
         ),
         "cli.run.notebook": (

@@ -30,7 +30,7 @@ define(
         ),
         "cluster.unusable": (
             "the grading machine {host} could not grade this ({error})",
-            "채점 머신 {host} 이(가) 이 제출물을 채점하지 못했습니다 ({error})",
+            "채점 머신 {host}{host:이} 이 제출물을 채점하지 못했습니다 ({error})",
         ),
     }
 )

@@ -22,7 +22,7 @@ define(
             "save_model(model, path) saved nothing at the path it was given (`{file}`); its folder holds {found} "
             "instead: save the whole model to exactly that path, model.save(path)",
             "save_model(model, path)가 전달받은 경로(`{file}`)에는 아무것도 저장하지 않았고, 같은 폴더에는 "
-            "{found}이(가) 있습니다. 바로 그 경로에 model.save(path)로 모델 전체를 저장하세요",
+            "{found}{found:이} 있습니다. 바로 그 경로에 model.save(path)로 모델 전체를 저장하세요",
         ),
         "sandbox.keras_saved_weights_only": (
             "save_model(model, path) saved the weights only (`{found}`, as model.save_weights does) and nothing at "
@@ -46,25 +46,25 @@ define(
         "sandbox.keras_file_hdf5": (
             "`{file}` is an HDF5 file, not a .keras archive: the weights only (model.save_weights) or the legacy .h5 "
             "format. Save the whole model with model.save(path), to a path ending in .keras",
-            "`{file}`은(는) .keras 아카이브가 아니라 HDF5 파일입니다(model.save_weights로 저장한 가중치, 또는 예전 "
+            "`{file}`{file:은} .keras 아카이브가 아니라 HDF5 파일입니다(model.save_weights로 저장한 가중치, 또는 예전 "
             ".h5 형식). .keras로 끝나는 경로에 model.save(path)로 모델 전체를 저장하세요",
         ),
         "sandbox.keras_file_pickle": (
             "`{file}` is a Python pickle, not a .keras archive: loading a pickle runs whatever code it names, so the "
             "grader never loads one. Save the whole model with model.save(path)",
-            "`{file}`은(는) .keras 아카이브가 아니라 Python pickle입니다. pickle을 불러오면 그 안에 적힌 코드가 "
+            "`{file}`{file:은} .keras 아카이브가 아니라 Python pickle입니다. pickle을 불러오면 그 안에 적힌 코드가 "
             "실행되므로 채점기는 pickle을 불러오지 않습니다. model.save(path)로 모델 전체를 저장하세요",
         ),
         "sandbox.keras_file_not_keras": (
             "`{file}` is not a .keras archive (a zip file holding the model's config.json and its weights): save the "
             "whole model with model.save(path)",
-            "`{file}`은(는) .keras 아카이브(모델의 config.json과 가중치를 담은 zip 파일)가 아닙니다. "
+            "`{file}`{file:은} .keras 아카이브(모델의 config.json과 가중치를 담은 zip 파일)가 아닙니다. "
             "model.save(path)로 모델 전체를 저장하세요",
         ),
         "sandbox.keras_file_no_config": (
             "`{file}` is a zip file without config.json, the model's architecture, so Keras cannot rebuild the model "
             "from it: save the whole model with model.save(path)",
-            "`{file}`은(는) 모델 구조를 담은 config.json이 없는 zip 파일이라 Keras가 모델을 다시 만들 수 없습니다. "
+            "`{file}`{file:은} 모델 구조를 담은 config.json이 없는 zip 파일이라 Keras가 모델을 다시 만들 수 없습니다. "
             "model.save(path)로 모델 전체를 저장하세요",
         ),
         "sandbox.keras_file_unsafe": (
@@ -84,24 +84,24 @@ define(
         ),
         "sandbox.keras_file_unloadable": (
             "keras.models.load_model could not load `{file}`: {error}",
-            "keras.models.load_model이 `{file}`을(를) 불러오지 못했습니다: {error}",
+            "keras.models.load_model이 `{file}`{file:을} 불러오지 못했습니다: {error}",
         ),
         # the saved_whole_model check
         "saved_whole_model.ok": (
             "Keras alone, in a fresh run that never imports your code, loaded `{file}` in safe mode: {chain}, with "
             "all {count} weight arrays of the trained model and its outputs.",
-            "여러분의 코드를 불러오지 않는 새 실행에서 Keras만으로 `{file}`을(를) safe mode로 불러왔습니다: {chain}. "
-            "학습된 모델의 가중치 배열 {count}개와 출력이 모두 그대로입니다.",
+            "여러분의 코드를 불러오지 않는 새 실행에서 Keras만으로 `{file}`{file:을} safe mode로 불러왔습니다: "
+            "{chain}. 학습된 모델의 가중치 배열 {count}개와 출력이 모두 그대로입니다.",
         ),
         "saved_whole_model.unloadable": (
             "The grader could not load `{file}` with Keras alone (keras.models.load_model(path, safe_mode=True), in "
             "a fresh run that never imports your code): {error}",
-            "채점기가 Keras만으로 `{file}`을(를) 불러오지 못했습니다(여러분의 코드를 불러오지 않는 새 실행에서 "
+            "채점기가 Keras만으로 `{file}`{file:을} 불러오지 못했습니다(여러분의 코드를 불러오지 않는 새 실행에서 "
             "keras.models.load_model(path, safe_mode=True)): {error}",
         ),
         "saved_whole_model.failed": (
             "`{file}` loads, but it does not hold the whole trained model of the course note:",
-            "`{file}`은(는) 불러와지지만, 강의 노트의 학습된 모델 전체를 담고 있지 않습니다:",
+            "`{file}`{file:은} 불러와지지만, 강의 노트의 학습된 모델 전체를 담고 있지 않습니다:",
         ),
         "saved_whole_model.weights_count": (
             "the file holds {found} weight arrays; the model given to save_model had {expected}",

@@ -17,23 +17,23 @@ define(
         ),
         "notebook.not_a_notebook": (
             "{file} is not a Jupyter notebook (no list of cells): save it from Jupyter or Colab as .ipynb.",
-            "{file} 은(는) Jupyter 노트북이 아닙니다(셀 목록이 없음). Jupyter 나 Colab 에서 .ipynb 로 저장하세요.",
+            "{file}{file:은} Jupyter 노트북이 아닙니다(셀 목록이 없음). Jupyter 나 Colab 에서 .ipynb 로 저장하세요.",
         ),
         "notebook.version": (
             "{file} is in notebook format version {version}; the grader reads version 4 (Jupyter 4 and later, "
             "Colab). Open it in a current Jupyter or Colab and save it again.",
-            "{file} 은(는) 노트북 형식 버전 {version} 입니다. 채점기는 버전 4 (Jupyter 4 이상, Colab) 를 읽습니다. "
+            "{file}{file:은} 노트북 형식 버전 {version} 입니다. 채점기는 버전 4 (Jupyter 4 이상, Colab) 를 읽습니다. "
             "최신 Jupyter 나 Colab 에서 열어 다시 저장하세요.",
         ),
         "notebook.invalid": (
             "{file} is not a valid notebook: {problem}. Open it in Jupyter or Colab and save it again.",
-            "{file} 은(는) 올바른 노트북이 아닙니다: {problem}. Jupyter 나 Colab 에서 열어 다시 저장하세요.",
+            "{file}{file:은} 올바른 노트북이 아닙니다: {problem}. Jupyter 나 Colab 에서 열어 다시 저장하세요.",
         ),
         "notebook.invalid_json": (
             "{file} cannot be read: it is not valid JSON ({problem}). Was it edited by hand or saved only in part? "
             "Download it again from Jupyter or Colab (File > Download > .ipynb).",
-            "{file} 을(를) 읽을 수 없습니다: 올바른 JSON 이 아닙니다 ({problem}). 직접 편집했거나 일부만 저장되었나요? "
-            "Jupyter 나 Colab 에서 다시 내려받으세요 (파일 > 다운로드 > .ipynb).",
+            "{file}{file:을} 읽을 수 없습니다: 올바른 JSON 이 아닙니다 ({problem}). 직접 편집했거나 "
+            "일부만 저장되었나요? Jupyter 나 Colab 에서 다시 내려받으세요 (파일 > 다운로드 > .ipynb).",
         ),
         "notebook.too_large": (
             "{file} is {mb} MB, over the {limit} MB the grader reads. Clear the outputs (Edit > Clear all outputs) "
@@ -52,13 +52,13 @@ define(
         "dataset.fallback": (
             "{default} (this assignment's default dataset) is not installed here; grading on {chosen}. "
             "Choose with --dataset, or install it with `grader data fetch {default}`.",
-            "이 과제의 기본 데이터셋인 {default} 이(가) 이 컴퓨터에 없어 {chosen} 으로 채점합니다. "
+            "이 과제의 기본 데이터셋인 {default}{default:이} 이 컴퓨터에 없어 {chosen}{chosen:으로} 채점합니다. "
             "--dataset 으로 고르거나 `grader data fetch {default}` 로 설치하세요.",
         ),
         "submission.missing": ("No submission to grade: {reason}", "채점할 제출물이 없습니다: {reason}"),
         "submission.none": (
             "no {accepted} in {folder}/ ({found})",
-            "{folder}/ 에 {accepted} 이(가) 없습니다 ({found})",
+            "{folder}/ 에 {accepted}{accepted:이} 없습니다 ({found})",
         ),
         "submission.found_only": ("found only: {files}", "찾은 파일: {files}"),
         "submission.holds_only": (
@@ -77,20 +77,20 @@ define(
         ),
         "submission.link_outside": (
             "{shown} is a symbolic link pointing outside the submitted folder; it was not followed",
-            "{shown} 은(는) 제출한 폴더 밖을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
+            "{shown}{shown:은} 제출한 폴더 밖을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
         ),
         "submission.folder_is_link": (
             "{folder} is a symbolic link, not a student's own folder; it was not followed",
-            "{folder} 은(는) 학생 자신의 폴더가 아니라 심볼릭 링크이므로 따라가지 않았습니다",
+            "{folder}{folder:은} 학생 자신의 폴더가 아니라 심볼릭 링크이므로 따라가지 않았습니다",
         ),
         "submission.loose_link": (
             "{shown} is a symbolic link to another file, not a file of its own; it was not followed",
-            "{shown} 은(는) 자신의 파일이 아니라 다른 파일을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
+            "{shown}{shown:은} 자신의 파일이 아니라 다른 파일을 가리키는 심볼릭 링크이므로 따라가지 않았습니다",
         ),
-        "submission.not_regular": ("{shown} is not a regular file", "{shown} 은(는) 일반 파일이 아닙니다"),
+        "submission.not_regular": ("{shown} is not a regular file", "{shown}{shown:은} 일반 파일이 아닙니다"),
         "submission.no_export_folder": (
             "{key} is listed in {metadata} but has no folder in the export",
-            "{key} 이(가) {metadata} 에 있지만 내보낸 파일에 해당 폴더가 없습니다",
+            "{key}{key:이} {metadata} 에 있지만 내보낸 파일에 해당 폴더가 없습니다",
         ),
         "submission.helper_not_utf8": (
             "{file} was not used: its name is not UTF-8 (a zip made on Windows?), so no import can name it. "
@@ -105,12 +105,12 @@ define(
         "submission.chose_preferred": (
             "This folder also holds {others}; {file} was graded, the first of the accepted names ({accepted}). "
             "Keep one of them to be sure which is graded.",
-            "이 폴더에는 {others} 도 있습니다. 허용되는 이름({accepted}) 중 먼저 오는 {file} 을(를) 채점했습니다. "
+            "이 폴더에는 {others} 도 있습니다. 허용되는 이름({accepted}) 중 먼저 오는 {file}{file:을} 채점했습니다. "
             "어느 파일이 채점되는지 분명하도록 하나만 남기세요.",
         ),
         "submission.chose_edited": (
             "This folder also holds {others}, unchanged from the assignment's skeleton; {file} was graded.",
-            "이 폴더에는 과제 뼈대 그대로인 {others} 도 있습니다. {file} 을(를) 채점했습니다.",
+            "이 폴더에는 과제 뼈대 그대로인 {others} 도 있습니다. {file}{file:을} 채점했습니다.",
         ),
     }
 )

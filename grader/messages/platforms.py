@@ -15,7 +15,7 @@ define(
             "several files could be graded ({files}) and none is named {accepted}: submit only one, or name the one "
             "to grade {accepted}",
             "채점할 수 있는 파일이 여러 개({files})인데 {accepted} 이름의 파일이 없습니다. 파일을 하나만 제출하거나, "
-            "채점할 파일의 이름을 {accepted} (으)로 바꾸세요",
+            "채점할 파일의 이름을 {accepted}{accepted:으로} 바꾸세요",
         ),
         "platforms.not_gradable": (
             "PrairieLearn marked this submission as not gradable: fix the problems listed and submit again. This "
@@ -34,13 +34,13 @@ define(
             "your instructor, who should export the autograder again on a machine that has {dataset} "
             "(`grader data fetch {dataset}`) or grade on a dataset the image holds (`--dataset`).",
             "자동 채점기에 쓸 수 있는 {dataset} 데이터셋이 없습니다 ({problem}). 여러분의 점수가 아닙니다. 강사에게 "
-            "알려 주세요. 강사는 {dataset} 이(가) 있는 머신(`grader data fetch {dataset}`)에서 채점기를 다시 만들거나, "
-            "이미지에 있는 데이터셋으로 채점해야 합니다 (`--dataset`).",
+            "알려 주세요. 강사는 {dataset}{dataset:이} 있는 머신(`grader data fetch {dataset}`)에서 채점기를 "
+            "다시 만들거나, 이미지에 있는 데이터셋으로 채점해야 합니다 (`--dataset`).",
         ),
         "platforms.no_user": (
             "The autograder cannot run your code as the unprivileged user {user}, who does not exist here. This is "
             "not your score: tell your instructor.",
-            "자동 채점기가 권한이 없는 사용자 {user} (으)로 코드를 실행할 수 없습니다 (이 사용자가 없습니다). "
+            "자동 채점기가 권한이 없는 사용자 {user}{user:으로} 코드를 실행할 수 없습니다 (이 사용자가 없습니다). "
             "여러분의 점수가 아닙니다. 강사에게 알려 주세요.",
         ),
         "platforms.no_result": (
@@ -55,7 +55,7 @@ define(
         "platforms.pl_skeletons": ("Start from the skeleton:", "뼈대 코드에서 시작하세요:"),
         "platforms.pl_upload": (
             "Upload your file as {accepted}; it is graded offline, on the held-out images too.",
-            "파일을 {accepted} (으)로 올리세요. 채점은 오프라인으로 진행되며 held-out 이미지로도 평가합니다.",
+            "파일을 {accepted}{accepted:으로} 올리세요. 채점은 오프라인으로 진행되며 held-out 이미지로도 평가합니다.",
         ),
         "platforms.not_installed": (
             "The autograder is not installed: its setup did not finish. This is not your score: tell your "

@@ -23,7 +23,7 @@ define(
         ),
         "step.unknown_run": (
             "`{name}` names no run of this assignment (its runs: {runs}); the assignment spec needs fixing",
-            "`{name}`은(는) 이 과제의 실행이 아닙니다 (실행: {runs}). 과제 명세를 고쳐야 합니다",
+            "`{name}`{name:은} 이 과제의 실행이 아닙니다 (실행: {runs}). 과제 명세를 고쳐야 합니다",
         ),
         "handoff.missing": (
             "no file `{file}` was saved at the path the grader gave",
@@ -31,19 +31,19 @@ define(
         ),
         "handoff.link": (
             "`{file}` was saved as a symbolic link, not as a file; the grader does not follow links",
-            "`{file}`이(가) 파일이 아니라 심볼릭 링크로 저장되었습니다. 채점기는 링크를 따라가지 않습니다",
+            "`{file}`{file:이} 파일이 아니라 심볼릭 링크로 저장되었습니다. 채점기는 링크를 따라가지 않습니다",
         ),
         "handoff.folder": (
             "`{file}` was saved as a folder, not as one file",
-            "`{file}`이(가) 파일 하나가 아니라 폴더로 저장되었습니다",
+            "`{file}`{file:이} 파일 하나가 아니라 폴더로 저장되었습니다",
         ),
         "handoff.not_file": (
             "`{file}` is not a regular file",
-            "`{file}`은(는) 일반 파일이 아닙니다",
+            "`{file}`{file:은} 일반 파일이 아닙니다",
         ),
         "handoff.unreadable": (
             "`{file}` could not be read ({problem})",
-            "`{file}`을(를) 읽을 수 없습니다 ({problem})",
+            "`{file}`{file:을} 읽을 수 없습니다 ({problem})",
         ),
         "handoff.too_big": (
             "`{file}` is {size} bytes, over the {limit} byte limit for a saved model",

@@ -12,8 +12,8 @@ define(
         "sandbox.torch_not_saved": (
             "{call} returned, but no file is at the path it was given: save to exactly that path, as in "
             "torch.save(model.state_dict(), path)",
-            "{call}이(가) 끝났지만 전달받은 경로에 파일이 없습니다. torch.save(model.state_dict(), path)처럼 바로 그 "
-            "경로에 저장하세요",
+            "{call}{call:이} 끝났지만 전달받은 경로에 파일이 없습니다. torch.save(model.state_dict(), path)처럼 "
+            "바로 그 경로에 저장하세요",
         ),
         "sandbox.torch_empty_file": ("the saved file is empty (0 bytes)", "저장된 파일이 비어 있습니다 (0바이트)"),
         "sandbox.torch_pickled_model": (
@@ -44,24 +44,24 @@ define(
         ),
         "sandbox.torch_load_returned": (
             "{call} must return the loaded model, a torch.nn.Module; it returned {found}",
-            "{call}은(는) 불러온 모델(torch.nn.Module)을 반환해야 하는데, 반환값의 타입은 {found}입니다",
+            "{call}{call:은} 불러온 모델(torch.nn.Module)을 반환해야 하는데, 반환값의 타입은 {found}입니다",
         ),
         "state_dict_file.ok": (
             "`{file}` loads with torch.load(path, weights_only=True) and holds the model's state_dict: {count} tensors "
             "({names}) with the values the model had when it was saved.",
-            "`{file}`은(는) torch.load(path, weights_only=True)로 열리고 모델의 state_dict를 담고 있습니다. tensor "
+            "`{file}`{file:은} torch.load(path, weights_only=True)로 열리고 모델의 state_dict를 담고 있습니다. tensor "
             "{count}개({names})가 저장할 때 모델의 값 그대로입니다.",
         ),
         "state_dict_file.ok_nested": (
             "`{file}` loads with torch.load(path, weights_only=True) and holds the model's state_dict under the key "
             "`{key}` of a checkpoint dict: {count} tensors ({names}) with the values the model had when it was saved.",
-            "`{file}`은(는) torch.load(path, weights_only=True)로 열리고 checkpoint dict의 `{key}` 키 아래에 모델의 "
+            "`{file}`{file:은} torch.load(path, weights_only=True)로 열리고 checkpoint dict의 `{key}` 키 아래에 모델의 "
             "state_dict를 담고 있습니다. tensor {count}개({names})가 저장할 때 모델의 값 그대로입니다.",
         ),
         "state_dict_file.refused": (
             "The grader could not read `{file}` as a state_dict with torch.load(path, weights_only=True), in a run "
             "without your code: {error}",
-            "채점기가 여러분의 코드 없이 torch.load(path, weights_only=True)로 `{file}`을(를) state_dict로 읽지 "
+            "채점기가 여러분의 코드 없이 torch.load(path, weights_only=True)로 `{file}`{file:을} state_dict로 읽지 "
             "못했습니다: {error}",
         ),
         "what.state_dict_file": (

@@ -80,9 +80,9 @@ def find_files(folder: Path, accepted: Accepted) -> list[Path] | Text:
         return code
     shown = ", ".join(str(path.relative_to(folder)) for path in (code or files)[:LISTED_FILES])
     if code:
-        return say("platforms.several_files", files=shown, accepted=accepted.listed)
+        return say("platforms.several_files", files=shown, accepted=accepted.worded)
     found = say("platforms.found_other", files=shown) if files else say("platforms.empty")
-    return say("platforms.no_file", accepted=accepted.listed, found=found)
+    return say("platforms.no_file", accepted=accepted.worded, found=found)
 
 
 def grade(setup: Setup, name: str, files: list[Path], data_dir: Path, run_as: str | None) -> AssignmentResult:
