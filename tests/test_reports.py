@@ -214,6 +214,7 @@ def test_prairielearn_graded(alice: AssignmentResult, bob: AssignmentResult) -> 
     assert out["tests"][1]["output"] == "loss: expected categorical_crossentropy\nfound: mse"
     assert "0.4000" not in json.dumps(out) and "threshold" not in json.dumps(out)
     assert to_prairielearn(bob, "ko")["tests"][2]["name"] == "마감 후 공개되는 검사 1개"
+    assert to_prairielearn(bob, "ko")["message"] == "5점 중 1점"
     revealed = to_prairielearn(bob, reveal=True)["tests"][2]
     assert (revealed["name"], revealed["output"]) == ("Accuracy", bob.tests[2].output)
 

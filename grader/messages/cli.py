@@ -76,11 +76,11 @@ define(
         ),
         "cli.run.signal": (
             "Your program was killed by signal {signal} after {seconds:.1f} s.",
-            "프로그램이 {seconds:.1f}초 만에 시그널 {signal}로 강제 종료되었습니다.",
+            "프로그램이 {seconds:.1f}초 만에 시그널 {signal}{signal:으로} 강제 종료되었습니다.",
         ),
         "cli.run.timeout": (
             "The grader stopped your program after {limit:g} s (the time limit; change it with --time-limit).",
-            "시간 제한({limit:g}초)이 지나 채점기가 프로그램을 멈췄습니다 (--time-limit으로 바꿀 수 있습니다).",
+            "시간 제한({limit:g}초)이 지나 grader가 프로그램을 멈췄습니다 (--time-limit으로 바꿀 수 있습니다).",
         ),
     }
 )

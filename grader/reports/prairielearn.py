@@ -49,7 +49,7 @@ def to_prairielearn(result: AssignmentResult, lang: str = "en", reveal: bool = F
     return {
         "gradable": True,
         "score": round(min(max(fraction, 0.0), 1.0), 6),
-        "message": f"{points(result.score)} / {points(result.max_score)} points",
+        "message": say("prairielearn.points", score=points(result.score), total=points(result.max_score)).render(lang),
         "output": result.output,
         "tests": [*(_test(test) for test in visible), *_folded(withheld, lang)],
     }
