@@ -60,9 +60,11 @@ def run(
     plan = job.experiment
     if not plan:
         raise StepFailed("sandbox.no_experiment")
-    x, y = tc.tensors(job, "train")
-    rows = torch.tensor([int(i) for i in plan["rows"]], dtype=torch.long)
-    loader = DataLoader(TensorDataset(x[rows], y[rows]), batch_size=int(plan["batch_size"]), shuffle=False)
+    pixels, labels = job.arrays("train")
+    rows = np.asarray([int(i) for i in plan["rows"]], dtype=np.int64)  # scale these rows only, not the whole split
+    x = torch.from_numpy(job.canonical(pixels[rows])).unsqueeze(1)
+    y = torch.from_numpy(labels[rows].astype(np.int64))
+    loader = DataLoader(TensorDataset(x, y), batch_size=int(plan["batch_size"]), shuffle=False)
     torch.manual_seed(int(plan["seed"]))
     for layer in model.modules():  # torch's own layers start afresh, at the initialiser's scale
         if type(layer).__module__.startswith("torch.nn") and callable(getattr(layer, "reset_parameters", None)):
