@@ -205,6 +205,13 @@ def stage_job(job: Job, stage: RunSpec, receives: bool) -> Job:
     return replace(job, student_code=stage.student_code)
 
 
+def _named(progress: ProgressCallback | None, run: str) -> ProgressCallback | None:
+    """Progress that says which run it comes from: each run's clock starts again at 0:00."""
+    if progress is None:
+        return None
+    return lambda seen: progress(replace(seen, run=run))
+
+
 def run_stages(job: Job, runner: Runner, progress: ProgressCallback | None = None) -> Staged:
     """Run every stage of the job in order and gather what each observed."""
     spec = job.spec
@@ -226,7 +233,7 @@ def run_stages(job: Job, runner: Runner, progress: ProgressCallback | None = Non
             parts[stage.name] = Observation(folder, blocked)
             outcomes.append(StageOutcome(stage.name, None, blocked))
             continue
-        outcome = runner.run(stage_job(job, stage, receives), progress)
+        outcome = runner.run(stage_job(job, stage, receives), _named(progress, stage.name))
         ending = ending_text(outcome, job.time_limit_s, memory_mb)
         folder.parent.mkdir(exist_ok=True)
         shutil.move(job.artifacts, folder)

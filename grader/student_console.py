@@ -63,14 +63,21 @@ class StepLines:
     def __init__(self, console: Console, lang: str) -> None:
         self._console = console
         self._lang = lang
-        self._shown: str | None = ""  # no step is named "": the first call always shows
+        self._shown: tuple[str, str | None] | None = None  # the first call always shows
 
     def __call__(self, progress: Progress) -> None:
-        if progress.step == self._shown:
+        if (progress.run, progress.step) == self._shown:
             return
-        self._shown = progress.step
-        line = say("cli.progress.line", elapsed=clock(progress.elapsed_s), doing=doing(progress.step))
-        self._console.print(render(line, self._lang), markup=False, highlight=False)
+        self._shown = (progress.run, progress.step)
+        self._console.print(render(_line(progress), self._lang), markup=False, highlight=False)
+
+
+def _line(progress: Progress) -> Text:
+    """`[0:03] loading ...`, or `[save 0:03] loading ...` for one of a staged job's runs."""
+    elapsed = clock(progress.elapsed_s)
+    if progress.run:
+        return say("cli.progress.run_line", run=progress.run, elapsed=elapsed, doing=doing(progress.step))
+    return say("cli.progress.line", elapsed=elapsed, doing=doing(progress.step))
 
 
 @contextmanager
@@ -81,7 +88,8 @@ def progress_view(console: Console, name: str, lang: str) -> Iterator[ProgressCa
         return
 
     def status_text(progress: Progress) -> RichText:
-        line = say("cli.progress.status", name=name, doing=doing(progress.step), elapsed=clock(progress.elapsed_s))
+        shown = f"{name} · {progress.run}" if progress.run else name
+        line = say("cli.progress.status", name=shown, doing=doing(progress.step), elapsed=clock(progress.elapsed_s))
         return RichText(render(line, lang))
 
     with console.status(status_text(Progress(None, 0.0))) as status:

@@ -127,6 +127,17 @@ def test_off_a_terminal_progress_is_one_line_per_new_step() -> None:
     ]
 
 
+@pytest.mark.slow
+def test_the_runs_of_a_staged_job_are_named_in_its_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    """04/05 grade in three runs, each with a clock of its own from 0:00: each line says which run it is."""
+    reference = ROOT / "solutions" / "05_torch_save_load" / "submission.py"
+    assert main(["check", "05_torch_save_load", str(reference), *SMOKE]) == 0
+    progress = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    for run in ("save", "inspect", "load"):
+        assert any(line.startswith(f"[{run} 0:") for line in progress), progress
+    assert not any(line.startswith("[0:") for line in progress)
+
+
 def test_wrapped_lines_keep_the_block_indent_and_their_own() -> None:
     text = "The model does not match the course note's MLP:\n- layer 6 (Softmax): expected dim=1, found 0 " * 2
     wrapped = wrap_block(text.strip(), 5, 40)

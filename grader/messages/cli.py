@@ -21,6 +21,7 @@ define(
         ),
         "cli.progress.status": ("grading {name}: {doing} ({elapsed})", "{name} 채점 중: {doing} ({elapsed})"),
         "cli.progress.line": ("[{elapsed}] {doing}", "[{elapsed}] {doing}"),
+        "cli.progress.run_line": ("[{run} {elapsed}] {doing}", "[{run} {elapsed}] {doing}"),
         "cli.progress.starting": ("starting the grader", "채점기를 시작하고 있습니다"),
         "cli.progress.prepare": (
             "loading the framework and the dataset",

@@ -114,10 +114,11 @@ class HarnessError(Exception):
 @dataclass(frozen=True)
 class Progress:
     """Where a running job is: the step the sandbox last announced (None until it announces one) and the seconds
-    since the runner started it."""
+    since the runner started it; `run`: which of a staged job's runs it is (04/05's `save`, `inspect`, `load`)."""
 
     step: str | None
     elapsed_s: float
+    run: str = ""
 
 
 ProgressCallback = Callable[[Progress], None]
