@@ -151,14 +151,18 @@ def _provenance(job: Job, staged: Staged, backend: str) -> dict[str, Any]:
     }
 
 
+def _notes(job: Job, lang: str) -> list[str]:
+    """How the file was graded: which file, and for a notebook which cells were not run and why."""
+    return [render(note, lang) for note in (*submission_notes(job.spec, job.submission), *job.notes)]
+
+
 def _summary(job: Job, tests: tuple[TestResult, ...], staged: Staged, lang: str = "en") -> str:
     score = sum(t.score for t in tests)
     total = sum(t.max_score for t in tests)
     figures = {"dataset": job.dataset.name, "profile": job.profile_name, "seed": job.seed}
     lines = [
         say("grading.summary", assignment=job.spec.id, score=score, total=total, **figures).render(lang),
-        *(render(note, lang) for note in submission_notes(job.spec, job.submission)),
-        *(render(note, lang) for note in job.notes),
+        *_notes(job, lang),
     ]
     several = job.spec.staged
     for stage in staged.outcomes:
@@ -267,7 +271,7 @@ def _grade(
                 tests=tests,
                 execution_time=time.perf_counter() - started,
                 output=_summary(job, tests, staged, options.lang),
-                provenance=_provenance(job, staged, options.backend),
+                provenance={**_provenance(job, staged, options.backend), "notes": _notes(job, options.lang)},
                 training_loss=_training_loss(obs, job.profile.epochs),
             )
     except HarnessError as exc:

@@ -17,6 +17,7 @@ import pytest
 
 from grader.cli import main
 from grader.reports import gradebook
+from grader.reports.feedback import render_feedback
 from grader.results import Status, SubmissionStatus, gradescope
 
 from .conftest import ROOT, Grade
@@ -110,6 +111,10 @@ def test_a_syntax_error_in_a_scratch_cell_costs_nothing_and_is_named(
     assert result.score == result.max_score, {t.check_id: t.output for t in result.tests}
     assert f"submission.ipynb, cell {cell}, line {line}: SyntaxError" in result.output
     assert "so it was not run; the other cells were graded" in result.output
+    feedback = render_feedback(result, "en")  # the student's feedback.md says it too, the cell's code fenced
+    graded = feedback.split("## How your file was graded", 1)[1].split("## Checks", 1)[0]
+    assert "Graded file: submission.ipynb." in graded and f"cell {cell}, line {line}: SyntaxError" in graded
+    assert "```text" in graded
 
 
 def _skeleton(assignment: str) -> Path:

@@ -34,6 +34,7 @@ define(
         ),
         "feedback.withheld": ("shown after the due date", "마감 후 공개"),
         "feedback.withheld_points": ("{max} points", "{max}점"),
+        "feedback.how_graded": ("How your file was graded", "채점한 방식"),
         "prairielearn.points": ("{score} / {total} points", "{total}점 중 {score}점"),
         "prairielearn.withheld": (
             "{count} check(s) shown after the due date",

@@ -51,6 +51,9 @@ def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -
     else:
         lines.append(f"- **{text('total', score=points(result.score), max=points(result.max_score))}**")
     lines += [f"- {text('accuracy', **figures)}" for figures in _accuracy(tuple(visible))]
+    notes = [note for note in result.provenance.get("notes", []) if isinstance(note, str) and note.strip()]
+    if notes:  # which file was graded; a notebook's cells that were not run, and why (a cell's code: fenced)
+        lines += ["", f"## {text('how_graded')}", "", fenced("\n".join(notes))]
     lines += ["", f"## {text('checks')}"]
     for test in result.tests:
         if not shown(test, reveal):
