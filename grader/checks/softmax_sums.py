@@ -23,6 +23,7 @@ from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.where import model_call
 from grader.job import PROBE_ROWS
 from grader.messages import Text, say
 from grader.reference import FORWARDS, ReferenceMismatch, ordered
@@ -121,9 +122,10 @@ def _own_output(
             tolerance=params.prob_tolerance,
         ),
     ]
-    modes = ctx.obs.step(params.step).facts.get("modes")  # the torch probes count forward calls in train mode
+    facts = ctx.obs.step(params.step).facts
+    modes = facts.get("modes")  # the torch probes count forward calls in train mode
     if isinstance(modes, dict) and isinstance(modes.get("train_mode"), int) and modes["train_mode"] > 0:
-        lines.append(say("softmax_sums.dropout", what=params.what))
+        lines.append(say("softmax_sums.dropout", what=params.what, seen=model_call(ctx.job, facts, "train_mode")))
     lines.append(say("softmax_sums.return_own"))
     return Outcome(False, lines, {**metrics, **figures})
 

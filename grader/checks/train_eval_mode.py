@@ -2,7 +2,9 @@
 
 The grader hands each function the model left in the *other* mode, so only code that sets the mode itself passes.
 Mode counts the probe cannot have recorded (a finished step without them, more train-mode calls than calls) mean the
-records were changed: the check asks for a manual review rather than report a mode that may be false.
+records were changed: the check asks for a manual review rather than report a mode that may be false. Each problem
+points at the first model call in the wrong state (function, and line or notebook cell, `grader.checks.where`), which
+only words the message: the counts decide.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
+from grader.checks.where import model_call
 from grader.messages import Text, say
 
 
@@ -52,11 +55,12 @@ def train_eval_mode(ctx: CheckContext, params: ModeParams) -> Outcome:
             )
             continue
         if name == params.train_step and modes.get("train_mode") != calls:
-            problems.append(say("train_eval_mode.train", name=name))
+            problems.append(say("train_eval_mode.train", name=name, seen=model_call(ctx.job, step.facts, "eval_mode")))
         if name == params.eval_step and modes.get("train_mode", 0) > 0:
-            problems.append(say("train_eval_mode.eval", name=name))
+            problems.append(say("train_eval_mode.eval", name=name, seen=model_call(ctx.job, step.facts, "train_mode")))
         if name == params.eval_step and modes.get("grad_enabled", 0) > 0:
-            problems.append(say("train_eval_mode.grad", name=name))
+            seen = model_call(ctx.job, step.facts, "grad_enabled")
+            problems.append(say("train_eval_mode.grad", name=name, seen=seen))
     if problems:
         return Outcome(False, bulleted(say("train_eval_mode.failed"), problems))
     return Outcome(True, say("train_eval_mode.ok"))

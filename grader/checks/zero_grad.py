@@ -13,12 +13,16 @@ and the check asks for a manual review (`manual_review` in its metrics)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from pydantic import ConfigDict, Field, StrictStr
 from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
+from grader.checks.where import locate
 from grader.checks.zero_grad_replay import as_lines, replay_verdict
 from grader.messages import Text, say
 
@@ -56,6 +60,12 @@ def _review(contradiction: Text) -> Outcome:
     return Outcome(False, [contradiction, say("manual_review")], {"manual_review": 1})
 
 
+def _step_call(ctx: CheckContext, facts: Mapping[str, Any]) -> list[Text]:
+    """Where the student's loop called optimizer.step(), as the probe saw it first; nothing when it points nowhere."""
+    found = locate(ctx.job, facts.get("step_seen_at"))
+    return [] if found is None else [say("zero_grad.step_call", function=found.function, place=found.place)]
+
+
 def in_process_diagnosis(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
     """What the gradients recorded in the student's own training say: the diagnosis a student reads."""
     step = ctx.obs.step(params.step)
@@ -89,7 +99,7 @@ def in_process_diagnosis(ctx: CheckContext, params: ZeroGradParams) -> Outcome:
             verdict = "zero_grad.accumulated"
         else:
             verdict = "zero_grad.other"
-        return Outcome(False, [say(verdict, index=index + 1), say("zero_grad.why")])
+        return Outcome(False, [say(verdict, index=index + 1), *_step_call(ctx, step.facts), say("zero_grad.why")])
     return Outcome(True, say("zero_grad.ok", steps=steps), {"steps_checked": steps})
 
 

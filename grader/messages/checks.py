@@ -307,6 +307,10 @@ define(
             "At optimizer step {index} the gradients used were not this batch's own gradients.",
             "{index}번째 optimizer step에서 쓰인 gradient가 이번 batch만의 gradient가 아니었습니다.",
         ),
+        "zero_grad.step_call": (
+            "The grader saw this at the optimizer.step() call in `{function}`, {place}.",
+            "채점기는 `{function}` 함수, {place}의 optimizer.step() 호출에서 이를 확인했습니다.",
+        ),
         # train_eval_mode
         "train_eval_mode.ok": (
             "train mode while training; eval mode without gradient tracking while evaluating.",
@@ -327,22 +331,35 @@ define(
             "`{name}`에서 모델을 한 번도 호출하지 않았습니다",
         ),
         "train_eval_mode.train": (
-            "`{name}` ran the model in eval mode: call model.train() at its start (course note 2-1: model.train() "
-            "puts the model in train mode, where dropout is active and back-propagation is possible)",
-            "`{name}`에서 모델이 eval mode로 실행되었습니다. 함수 시작에서 model.train()을 호출하세요 (강의 노트 "
-            "2-1: model.train()은 dropout이 동작하고 loss back-prop이 가능한 train mode로 전환합니다)",
+            "`{name}` ran the model in eval mode{seen}: call model.train() at its start, inside `{name}` itself, "
+            "whatever mode the model arrives in (after an evaluation it is in eval mode; course note 2-1: "
+            "model.train() puts the model in train mode, where dropout is active and back-propagation is possible)",
+            "`{name}`에서 모델이 eval mode로 실행되었습니다{seen}. 모델이 어떤 mode로 넘어오든 (평가 직후에는 eval "
+            "mode입니다) `{name}` 함수의 시작 부분에서 model.train()을 호출하세요 (강의 노트 2-1: model.train()은 "
+            "dropout이 동작하고 loss back-prop이 가능한 train mode로 전환합니다)",
         ),
         "train_eval_mode.eval": (
-            "`{name}` ran the model in train mode: call model.eval() first, so dropout is switched off while "
-            "measuring (course note 2-1: model.eval())",
-            "`{name}`에서 모델이 train mode로 실행되었습니다. 측정하는 동안 dropout이 꺼지도록 먼저 model.eval()을 "
-            "호출하세요 (강의 노트 2-1: model.eval())",
+            "`{name}` ran the model in train mode{seen}: call model.eval() first, so dropout is switched off while "
+            "measuring. The call belongs inside `{name}` itself: the course note's top-level code calls "
+            "model.eval() just before evaluating, but a function must set the mode it needs, whatever mode its "
+            "caller left the model in (course note 2-1: model.eval())",
+            "`{name}`에서 모델이 train mode로 실행되었습니다{seen}. 측정하는 동안 dropout이 꺼지도록 먼저 "
+            "model.eval()을 호출하세요. 이 호출은 `{name}` 함수 안에 있어야 합니다. 강의 노트의 최상위 코드는 평가 "
+            "직전에 model.eval()을 호출하지만, 함수는 호출한 쪽이 모델을 어떤 mode로 남겨 두었든 필요한 mode로 "
+            "직접 전환해야 합니다 (강의 노트 2-1: model.eval())",
         ),
         "train_eval_mode.grad": (
-            "`{name}` tracked gradients: wrap the loop in `with torch.no_grad():` (course note 2-1: loss back-prop "
-            "없이 모델 실행) so no computation graph is built while evaluating",
-            "`{name}`에서 gradient를 추적했습니다. 평가 중에 계산 그래프가 만들어지지 않도록 루프를 "
-            "`with torch.no_grad():`로 감싸세요 (강의 노트 2-1: loss back-prop 없이 모델 실행)",
+            "`{name}` tracked gradients{seen}: wrap the loop in `with torch.no_grad():` inside `{name}` (course note "
+            "2-1: loss back-prop 없이 모델 실행) so no computation graph is built while evaluating",
+            "`{name}`에서 gradient를 추적했습니다{seen}. 평가 중에 계산 그래프가 만들어지지 않도록 `{name}` 함수 "
+            "안의 루프를 `with torch.no_grad():`로 감싸세요 (강의 노트 2-1: loss back-prop 없이 모델 실행)",
+        ),
+        # where: a place the sandbox saw, in the student's file (`grader.checks.where`)
+        "where.line": ("line {line}", "{line}번째 줄"),
+        "where.cell": ("cell {cell}, line {line}", "{cell}번 셀, {line}번째 줄"),
+        "where.model_call": (  # a fragment inside a sentence, hence its leading space
+            " (the model call in `{function}`, {place})",
+            " (`{function}` 함수, {place}의 모델 호출)",
         ),
         # lightning_hooks
         "lightning_hooks.ok": (
@@ -455,10 +472,10 @@ define(
             "아니어야 합니다 (강의 노트: 모델 확률 출력).",
         ),
         "softmax_sums.dropout": (
-            "{what} ran the model in train mode, so dropout was on: call model.eval() first (course note 2-1: "
-            "model.eval()).",
-            "{what}에서 모델이 train mode로 실행되어 dropout이 켜져 있었습니다. 먼저 model.eval()을 호출하세요 "
-            "(강의 노트 2-1: model.eval()).",
+            "{what} ran the model in train mode{seen}, so dropout was on: call model.eval() first, inside {what} "
+            "itself (course note 2-1: model.eval()).",
+            "{what}에서 모델이 train mode로 실행되어 dropout이 켜져 있었습니다{seen}. {what} 함수 안에서 먼저 "
+            "model.eval()을 호출하세요 (강의 노트 2-1: model.eval()).",
         ),
         "softmax_sums.inconsistent": (
             "The grader's observations contradict each other: {what} was recorded, but the model's weights, which "

@@ -4,6 +4,7 @@ about a model (its modules, a forward pass on the probe images, its weights, its
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,9 +15,12 @@ from grader.sandbox.job import SandboxJob
 from grader.sandbox.recorder import Recorder, StepFailed
 
 _asarray = np.asarray
+_getframe = sys._getframe
 MODULE_SETTINGS = ("in_features", "out_features", "p", "dim")
 GRADIENT_STEPS = 6
 SPY_CALLS = 20
+MAX_FUNCTION = 200
+"""Characters of a function's qualified name kept in a place (the host accepts fewer)."""
 
 
 class DeviceUnavailable(RuntimeError):
@@ -182,23 +186,50 @@ def optimizer_facts(optimizer: Any, model: Any) -> dict[str, Any]:
     }
 
 
-class ModeSpy:
-    """Counts forward calls per phase with the model's mode and whether autograd was recording."""
+def student_place(module_file: str) -> dict[str, Any] | None:
+    """The innermost frame of the student's graded module on the current stack (the line whose call reached the
+    grader's hook) as plain JSON, `{"function": qualified name, "line": line of the module}`, so a message can point at
+    it; None when the call came from elsewhere. The host maps the line back to the student's file or cell."""
+    frame = _getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == module_file:
+            return {"function": frame.f_code.co_qualname[:MAX_FUNCTION], "line": frame.f_lineno}
+        frame = frame.f_back
+    return None
 
-    def __init__(self, model: Any) -> None:
+
+class ModeSpy:
+    """Counts forward calls per phase with the model's mode and whether autograd was recording, and where in the
+    student's module (`module_file`) the first call in each state came from (`places`): a fault's place, not its proof.
+    """
+
+    STATES = ("train_mode", "eval_mode", "grad_enabled")
+
+    def __init__(self, model: Any, module_file: str) -> None:
         import torch
 
         self.phase = "other"
         self.counts: dict[str, dict[str, int]] = {}
+        self._first: dict[str, dict[str, dict[str, Any] | None]] = {}
         self._torch = torch
+        self._module_file = module_file
         self._handle = model.register_forward_pre_hook(self._hook)
         self._model = model
 
     def _hook(self, module: Any, args: Any) -> None:
+        training, grad = bool(self._model.training), bool(self._torch.is_grad_enabled())
         counts = self.counts.setdefault(self.phase, {"calls": 0, "train_mode": 0, "grad_enabled": 0})
         counts["calls"] += 1
-        counts["train_mode"] += int(self._model.training)
-        counts["grad_enabled"] += int(self._torch.is_grad_enabled())
+        counts["train_mode"] += int(training)
+        counts["grad_enabled"] += int(grad)
+        first = self._first.setdefault(self.phase, {})
+        for state, now in zip(self.STATES, (training, not training, grad), strict=True):
+            if now and state not in first:  # one stack walk per state and phase: training keeps its speed
+                first[state] = student_place(self._module_file)
+
+    def places(self, phase: str) -> dict[str, dict[str, Any]]:
+        """Where the first forward call of `phase` in each state came from, for the states seen from the module."""
+        return {state: place for state, place in self._first.get(phase, {}).items() if place is not None}
 
     @contextmanager
     def during(self, phase: str) -> Iterator[None]:
@@ -252,10 +283,13 @@ class GradientSpy:
     read in an optimizer step pre-hook. Correct zero_grad usage makes the two equal, whatever the style.
     """
 
-    def __init__(self, model: Any, optimizer: Any, steps: int = GRADIENT_STEPS) -> None:
+    def __init__(self, model: Any, optimizer: Any, module_file: str, steps: int = GRADIENT_STEPS) -> None:
         import torch
 
         self._torch = torch
+        self._module_file = module_file
+        self.first_step: dict[str, Any] | None = None
+        """Where in the student's module the first optimizer step was called from (`student_place`)."""
         self.params = [p for p in model.parameters() if p.requires_grad]
         self.fresh = [torch.zeros_like(p) for p in self.params]
         self.limit = steps
@@ -280,6 +314,8 @@ class GradientSpy:
 
     def _before_step(self, optimizer: Any, args: Any, kwargs: Any) -> None:
         self.steps += 1
+        if self.steps == 1:
+            self.first_step = student_place(self._module_file)
         if len(self.at_step) >= self.limit:
             return
         grads = [p.grad if p.grad is not None else self._torch.zeros_like(p) for p in self.params]
@@ -308,4 +344,7 @@ class GradientSpy:
                     "grad_missing": np.asarray(self.grad_missing),
                 },
             )
-        return {"optimizer_steps": self.steps, "backward_calls": self.backward_calls}
+        facts: dict[str, Any] = {"optimizer_steps": self.steps, "backward_calls": self.backward_calls}
+        if self.first_step is not None:
+            facts["step_seen_at"] = self.first_step
+        return facts
