@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from pathlib import Path
 
 _UNSAFE = re.compile(r"[^\w.@+-]")
 _NAME_BYTES = 200
@@ -45,3 +46,9 @@ def safe_name(raw: str) -> str:
     if name.startswith("."):
         name = "_" + name[1:]
     return name or "unnamed"
+
+
+def typed_path(path: Path) -> str:
+    """A path as the user would type it from here: relative to the current folder when inside it."""
+    absolute = path.absolute()
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)

@@ -1,5 +1,6 @@
 """Which top-level statements of a notebook the graded module keeps: the definitions, and transitively every
-statement that binds or changes a name something kept reads.
+statement that binds or changes a name something kept reads; and which ones only work in Colab (`colab_only`), which
+neither grading nor `grader run` runs.
 
 "Changes" is what a kept definition could observe without the name being rebound: a method call on the object
 (`steps.append(transforms.Normalize(...))`), item or attribute assignment (`config["lr"] = 0.1`), augmented
@@ -14,6 +15,7 @@ import symtable
 from dataclasses import dataclass
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+COLAB = "google.colab"
 
 
 @dataclass(frozen=True)
@@ -133,18 +135,49 @@ def _uses(statement: Statement, modules: set[str]) -> _Uses:
     return _Uses(frozenset(binds), frozenset(_changes(statement.node, modules)), frozenset(reads))
 
 
-def kept_statements(statements: list[Statement]) -> list[bool]:
+def kept_statements(statements: list[Statement], never: list[bool] | None = None) -> list[bool]:
     """Definitions, plus every statement that binds or changes a name something kept reads, until nothing new is
-    needed."""
+    needed; a statement marked in `never` (`colab_only`) is not kept, whatever reads it."""
+    never = never or [False] * len(statements)
     modules = _module_names(statements)
     uses = [_uses(statement, modules) for statement in statements]
-    kept = [statement.always_kept for statement in statements]
+    kept = [statement.always_kept and not skip for statement, skip in zip(statements, never, strict=True)]
     needed = set().union(*(use.reads for keep, use in zip(kept, uses, strict=True) if keep))
     changed = True
     while changed:
         changed = False
         for index, use in enumerate(uses):
-            if not kept[index] and (use.binds | use.changes) & needed:
+            if not kept[index] and not never[index] and (use.binds | use.changes) & needed:
                 kept[index] = changed = True
                 needed |= use.reads
     return kept
+
+
+def _imports_colab(node: ast.stmt) -> bool:
+    """`import google.colab`, `from google.colab(.x) import ...`, `from google import colab`."""
+    if isinstance(node, ast.Import):
+        return any(alias.name == COLAB or alias.name.startswith(f"{COLAB}.") for alias in node.names)
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        module = node.module
+        from_google = module == "google" and any(alias.name == "colab" for alias in node.names)
+        return from_google or module == COLAB or module.startswith(f"{COLAB}.")
+    return False
+
+
+def colab_only(statements: list[Statement]) -> list[bool]:
+    """The top-level statements that work only in Colab, which the grader never runs (neither grading nor `grader
+    run`): each import of google.colab, then, in notebook order, each statement that reads a name one of them bound
+    (`drive.mount(...)`, `uploaded = files.upload()`, then what reads `uploaded`), until other code binds it again.
+    Definitions are never among them (they run only when called), nor is an import inside a `try` (it fails softly
+    outside Colab, as its `except ImportError` expects)."""
+    colab_names: set[str] = set()
+    found = []
+    for statement in statements:
+        try:  # the statement's own names: a line it shares with others (`import os; from google.colab ...`) is theirs
+            binds, reads = _names(ast.unparse(statement.node))
+        except SyntaxError:
+            binds, reads = set(), set()
+        only = not statement.is_definition and (_imports_colab(statement.node) or bool(reads & colab_names))
+        colab_names = colab_names | binds if only else colab_names - binds
+        found.append(only)
+    return found

@@ -21,13 +21,15 @@ from pathlib import Path
 
 from grader.artifacts import nesting_depth
 from grader.messages import Text, say
-from grader.notebook_uses import Statement, is_future, kept_statements
+from grader.notebook_uses import Statement, colab_only, is_future, kept_statements
 
 NOTEBOOK_SUFFIX = ".ipynb"
 MAX_NOTEBOOK_BYTES = 512 * 1024 * 1024
 MAX_NESTING = 100
 """Deeper JSON than any notebook editor writes; nbformat would exhaust Python's recursion on it."""
 SUPPORTED_MAJOR = 4
+SHOWN_CODE = 120
+"""Characters of a skipped line shown to the student."""
 # A line IPython would not hand to Python: `%magic`, `!shell`, `x = !shell`, `x = %magic`, `obj?`, `?obj`.
 _MAGIC_LINE = re.compile(r"^(\s*)(?:[A-Za-z_][\w, ]*=\s*)?[!%]|^(\s*)(?:\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%")
@@ -64,7 +66,7 @@ class ModuleSource:
 
     `magic_cells`: cells whose IPython magics or shell commands were removed; `unused_cells`: cells whose top-level
     code the definitions do not need, so it is not run; `broken_cells`: why each cell Python cannot read was left
-    out."""
+    out; `colab_lines`: where each Colab-only statement a script skips was (`notebook_uses.colab_only`)."""
 
     file: str
     source: str
@@ -72,6 +74,7 @@ class ModuleSource:
     magic_cells: tuple[int, ...] = ()
     unused_cells: tuple[int, ...] = ()
     broken_cells: tuple[Text, ...] = ()
+    colab_lines: tuple[Text, ...] = ()
 
     def location(self, line: int) -> tuple[int, int] | None:
         """(cell, line in cell) of a 1-based line of `source`, None for a line the grader added."""
@@ -255,9 +258,10 @@ def _statements(notebook: Notebook) -> tuple[list[Statement], tuple[int, ...], t
 
 
 def to_module(notebook: Notebook) -> ModuleSource:
-    """The graded module: the definitions and what they need, in notebook order (`from __future__` first)."""
+    """The graded module: the definitions and what they need, in notebook order (`from __future__` first); a
+    Colab-only statement is never among them, even where a definition reads what it binds."""
     statements, magic_cells, broken = _statements(notebook)
-    kept = kept_statements(statements)
+    kept = kept_statements(statements, colab_only(statements))
     ordered = sorted((s for s, keep in zip(statements, kept, strict=True) if keep), key=lambda s: not is_future(s.node))
     unused = sorted({s.cell for s, keep in zip(statements, kept, strict=True) if not keep and not _is_inert(s.node)})
     return replace(_assemble(notebook.file, ordered, magic_cells, tuple(unused)), broken_cells=broken)
@@ -270,17 +274,51 @@ def _is_inert(node: ast.stmt) -> bool:
 
 
 def to_script(notebook: Notebook) -> ModuleSource:
-    """Every code cell top to bottom, IPython syntax made inert: the notebook as `Run all` would run it."""
+    """Every code cell top to bottom, IPython syntax made inert and Colab-only statements skipped (`colab_only`): the
+    notebook as `Run all` would run it outside Colab. A skipped statement becomes `pass`, so every other line keeps
+    its number."""
+    statements = _statements(notebook)[0]
+    skipped = [statement for statement, only in zip(statements, colab_only(statements), strict=True) if only]
     source: list[str] = []
     lines: list[tuple[int, int]] = []
     magic_cells = []
+    colab_lines: dict[tuple[int, int], Text] = {}
     for cell in notebook.cells:
         cell_lines, had_magics = python_lines(cell)
         if had_magics:
             magic_cells.append(cell.number)
+        written = list(cell_lines)
+        for statement in reversed([s for s in skipped if s.cell == cell.number]):  # right to left on a shared line
+            colab_lines[(cell.number, statement.first)] = _skipped_line(cell.number, statement, written)
+            _make_pass(cell_lines, statement.node)
         source += cell_lines
         lines += [(cell.number, number) for number in range(1, len(cell_lines) + 1)]
-    return ModuleSource(notebook.file, "\n".join(source) + "\n", tuple(lines), tuple(magic_cells))
+    shown = tuple(colab_lines[where] for where in sorted(colab_lines))
+    return ModuleSource(notebook.file, "\n".join(source) + "\n", tuple(lines), tuple(magic_cells), colab_lines=shown)
+
+
+def _skipped_line(cell: int, statement: Statement, lines: list[str]) -> Text:
+    """`cell 3, line 2: drive.mount(...)`, or `lines 7-8` for a statement over several lines (its first one shown)."""
+    code = lines[statement.first - 1].strip()[:SHOWN_CODE]
+    if statement.last == statement.first:
+        return say("notebook.colab_line", cell=cell, line=statement.first, code=code)
+    return say("notebook.colab_lines", cell=cell, first=statement.first, last=statement.last, code=code)
+
+
+def _make_pass(lines: list[str], node: ast.stmt) -> None:
+    """Replace the statement's own text with `pass`: what shares its first or last line stays (`import os; ...`),
+    its other lines go blank, so no line moves."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    start = _column(lines[first], node.col_offset)
+    end = _column(lines[last], node.end_col_offset or 0)
+    lines[first] = lines[first][:start] + "pass" + lines[last][end:]
+    for index in range(first + 1, last + 1):
+        lines[index] = ""
+
+
+def _column(line: str, offset: int) -> int:
+    """The string index of an AST column, which counts UTF-8 bytes."""
+    return len(line.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
 
 
 def _assemble(

@@ -1,6 +1,7 @@
-"""What `grader check` shows a student: live progress while their code runs, then one line per visible check (mark,
-id, title) with its message wrapped to the terminal, indented as a block, and the totals. Fixed wording comes from the
-message catalogue (`grader/messages/cli.py`), in the student's language."""
+"""What `grader check` shows a student: live progress while their code runs (the step, the training's epoch and batch,
+the time so far), then one line per visible check (mark, id, title) with its message wrapped to the terminal, indented
+as a block, and the totals. Fixed wording comes from the message catalogue (`grader/messages/cli.py`), in the
+student's language."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from rich.text import Text as RichText
 from grader.messages import Text, render, say
 from grader.results import AssignmentResult, Status, TestResult
 from grader.runners import Progress, ProgressCallback
+from grader.runners.base import TrainingCount
 
 MESSAGE_INDENT = 5
 MIN_ROOM = 20
 NAMED_STEPS = frozenset({"prepare", "import", "fit", "export_weights", "experiment", "done"})
 MARK_STYLES = {"cli.mark.pass": "green", "cli.mark.fail": "red", "cli.mark.note": "cyan"}
+FRAMEWORKS = {"tensorflow": "TensorFlow", "torch": "PyTorch", "lightning": "PyTorch Lightning"}
+"""The spec's framework as the loading line names it."""
+SLOW_LOADING_S = 5.0
+HEARTBEAT_S = 15.0
 
 
 def wrap_block(text: str, indent: int, width: int) -> list[str]:
@@ -48,27 +54,57 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def doing(step: str | None) -> Text:
-    """What the student's process is doing, from the sandbox's step name (a contract function, or a grader step)."""
+def doing(progress: Progress) -> Text:
+    """What the student's process is doing, from the sandbox's step name (a contract function, or a grader step),
+    with the training's epoch and batch while the sandbox counts them."""
+    step = progress.step
     if step is None:
         return say("cli.progress.starting")
-    if step in NAMED_STEPS:
-        return say(f"cli.progress.{step}")
-    return say("cli.progress.step", step=step)
+    if step == "prepare":
+        return _loading(progress)
+    text = say(f"cli.progress.{step}") if step in NAMED_STEPS else say("cli.progress.step", step=step)
+    return text if progress.count is None else say("cli.progress.counted", doing=text, count=counted(progress.count))
+
+
+def _loading(progress: Progress) -> Text:
+    """`loading PyTorch and the dataset`: the sandbox's first step imports the framework, which takes half a minute
+    on a cold first run; past SLOW_LOADING_S the line says so, so a long wait does not look like a hang."""
+    name = FRAMEWORKS.get(progress.framework)
+    text = say("cli.progress.prepare_framework", framework=name) if name else say("cli.progress.prepare")
+    return say("cli.progress.slow_loading", doing=text) if progress.elapsed_s >= SLOW_LOADING_S else text
+
+
+def counted(count: TrainingCount) -> Text:
+    """`epoch 3/10, batch 1200/1875`, each total only when known."""
+    if count.epochs:
+        epoch = say("cli.progress.epoch_of", epoch=count.epoch, epochs=count.epochs)
+    else:
+        epoch = say("cli.progress.epoch", epoch=count.epoch)
+    if count.batch is None:
+        return epoch
+    if count.batches:
+        batch = say("cli.progress.batch_of", batch=count.batch, batches=count.batches)
+    else:
+        batch = say("cli.progress.batch", batch=count.batch)
+    return say("cli.progress.epoch_batch", epoch=epoch, batch=batch)
 
 
 class StepLines:
-    """Progress where nothing can be redrawn (a CI log, a pipe): one line each time the code enters a new step."""
+    """Progress where nothing can be redrawn (a CI log, a pipe): a line each time the code enters a new step or a new
+    epoch, and one every `heartbeat_s` seconds of a long step (a cold import, a long epoch), so the log shows life."""
 
-    def __init__(self, console: Console, lang: str) -> None:
+    def __init__(self, console: Console, lang: str, heartbeat_s: float = HEARTBEAT_S) -> None:
         self._console = console
         self._lang = lang
-        self._shown: tuple[str, str | None] | None = None  # the first call always shows
+        self._heartbeat_s = heartbeat_s
+        self._shown: tuple[str, str | None, int | None] | None = None  # the first call always shows
+        self._shown_at = 0.0
 
     def __call__(self, progress: Progress) -> None:
-        if (progress.run, progress.step) == self._shown:
+        now = (progress.run, progress.step, progress.count.epoch if progress.count else None)
+        if now == self._shown and progress.elapsed_s - self._shown_at < self._heartbeat_s:
             return
-        self._shown = (progress.run, progress.step)
+        self._shown, self._shown_at = now, progress.elapsed_s
         self._console.print(render(_line(progress), self._lang), markup=False, highlight=False)
 
 
@@ -76,8 +112,8 @@ def _line(progress: Progress) -> Text:
     """`[0:03] loading ...`, or `[save 0:03] loading ...` for one of a staged job's runs."""
     elapsed = clock(progress.elapsed_s)
     if progress.run:
-        return say("cli.progress.run_line", run=progress.run, elapsed=elapsed, doing=doing(progress.step))
-    return say("cli.progress.line", elapsed=elapsed, doing=doing(progress.step))
+        return say("cli.progress.run_line", run=progress.run, elapsed=elapsed, doing=doing(progress))
+    return say("cli.progress.line", elapsed=elapsed, doing=doing(progress))
 
 
 @contextmanager
@@ -89,7 +125,7 @@ def progress_view(console: Console, name: str, lang: str) -> Iterator[ProgressCa
 
     def status_text(progress: Progress) -> RichText:
         shown = f"{name} · {progress.run}" if progress.run else name
-        line = say("cli.progress.status", name=shown, doing=doing(progress.step), elapsed=clock(progress.elapsed_s))
+        line = say("cli.progress.status", name=shown, doing=doing(progress), elapsed=clock(progress.elapsed_s))
         return RichText(render(line, lang))
 
     with console.status(status_text(Progress(None, 0.0))) as status:

@@ -112,6 +112,59 @@ def test_ipython_syntax_is_made_inert_line_for_line(tmp_path: Path) -> None:
     assert script.location(10) == (2, 5)
 
 
+COLAB_ONLY = [
+    new_markdown_cell("# Colab"),  # cell 1
+    new_code_cell("import os; from google.colab import drive; drive.mount(\n    '/content/drive')  # mount"),  # 2
+    new_code_cell("from google import colab\nimport google.colab.files as files\nuploaded = files.upload()"),  # 3
+    new_code_cell("for name in uploaded:\n    print(name)\nuploaded = {}\nprint(len(uploaded), colab)"),  # 4
+    new_code_cell("try:\n    from google.colab import output\nexcept ImportError:\n    output = None"),  # 5
+    new_code_cell("def load():\n    return drive.mount('/content/drive')\nprint(os.sep, output)"),  # 6
+]
+
+
+def test_run_all_skips_what_only_works_in_colab_line_for_line(tmp_path: Path) -> None:
+    """`grader run`'s script: google.colab's imports and what reads their names become `pass`; a `try` around one is
+    left to fail softly, definitions stay, and a name bound again by other code is the other code's."""
+    script = to_script(read_notebook(write(tmp_path / "submission.ipynb", COLAB_ONLY)))
+    assert script.source.splitlines() == [
+        "import os; pass; pass  # mount",
+        "",
+        "pass",
+        "pass",
+        "pass",
+        "pass",
+        "",
+        "uploaded = {}",
+        "pass",
+        "try:",
+        "    from google.colab import output",
+        "except ImportError:",
+        "    output = None",
+        "def load():",
+        "    return drive.mount('/content/drive')",
+        "print(os.sep, output)",
+    ]
+    assert [line.render("en") for line in script.colab_lines] == [
+        "cell 2, line 1: import os; from google.colab import drive; drive.mount(",
+        "cell 3, line 1: from google import colab",
+        "cell 3, line 2: import google.colab.files as files",
+        "cell 3, line 3: uploaded = files.upload()",
+        "cell 4, lines 1-2: for name in uploaded:",
+        "cell 4, line 4: print(len(uploaded), colab)",
+    ]
+    assert script.colab_lines[4].render("ko") == "4번 셀 1-2번째 줄: for name in uploaded:"
+    assert script.location(16) == (6, 3)
+    exec(compile(script.source, "submission.py", "exec"), {})  # runs outside Colab, to the end
+
+
+def test_the_graded_module_never_runs_a_colab_import_even_where_a_definition_reads_it(tmp_path: Path) -> None:
+    """Importing google.colab would fail the whole module outside Colab; without it only `load()` itself fails."""
+    module = to_module(read_notebook(write(tmp_path / "submission.ipynb", COLAB_ONLY)))
+    assert "google" not in module.source
+    assert "def load():" in module.source.splitlines()
+    assert 2 in module.unused_cells and 3 in module.unused_cells
+
+
 def test_a_cell_python_cannot_read_is_left_out_and_named_with_its_line(tmp_path: Path) -> None:
     """A scratch cell with a syntax error costs nothing of the cells that are used; the notes say which and why."""
     cells = [new_markdown_cell("#"), new_code_cell("def f():\n    return 1"), new_code_cell("x = 1\nprint('a'\n")]

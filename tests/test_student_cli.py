@@ -12,15 +12,16 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from grader import classroom_ci, cli, results
+from grader import classroom_ci, cli, datasets, results
 from grader.cli import CHECKS_FAILED, build_parser, main
 from grader.datasets import Dataset
 from grader.grading import GradeOptions
+from grader.messages import CATALOGUE
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import Progress
 from grader.runners.base import ProgressWatch, wait_for
 from grader.student_console import StepLines, wrap_block
-from grader.student_run import TIMED_OUT
+from grader.student_run import RUN_FOLDER, TIMED_OUT
 
 from .conftest import ROOT
 
@@ -84,8 +85,8 @@ def test_a_failing_visible_check_exits_3_with_ids_and_progress_shown(
     assert "FAIL architecture · Model architecture (0/2)" in shown
     assert "PASS zero_grad · " in shown and "NOTE loss_advice · " in shown
     progress = [line for line in shown.splitlines() if line.startswith("[0:")]
-    assert progress[0].endswith("loading the framework and the dataset")
-    assert any(line.endswith("running your `train_one_epoch`") for line in progress)
+    assert progress[0].endswith("loading PyTorch and the dataset")
+    assert any(line.endswith("running your `train_one_epoch` — epoch 1/1, batch 0/63") for line in progress)
     assert progress[-1].endswith("checking the results")
 
 
@@ -236,6 +237,84 @@ def test_run_runs_a_notebook_top_to_bottom_and_names_cells_in_tracebacks(
     assert '"work.ipynb", cell 5, line 2, in <module>' in captured.err
     assert '"work.ipynb", cell 4, line 2, in broken' in captured.err
     assert "runpy" not in captured.err
+
+
+SAVING_FLOW = """
+import os
+from pathlib import Path
+
+if __name__ == "__main__":
+    print("the folder holds", sorted(os.listdir(".")))
+    Path("model.pt").write_bytes(b"weights")
+"""
+
+
+def test_run_keeps_its_folder_with_what_the_program_saved_and_never_deletes_an_earlier_run(
+    tmp_path: Path, fashion: Dataset, capfd: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / RUN_FOLDER / "02_torch_loop"
+    assert _run(tmp_path, "flow.py", SAVING_FLOW) == 0
+    first = " ".join(capfd.readouterr().out.split())  # as read, whatever the wrapping
+    assert "the folder holds ['data']" in first  # torchvision's files in ./data, as grading serves them
+    assert (folder / "model.pt").read_bytes() == b"weights"
+    assert sorted(p.name for p in folder.iterdir()) == ["model.pt"]  # the dataset copy is taken back
+    assert f"kept: {folder}" in first and f"in the folder {folder}" in first
+    assert (tmp_path / RUN_FOLDER / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+
+    assert _run(tmp_path, "flow.py", SAVING_FLOW) == 0
+    second = " ".join(capfd.readouterr().out.split())
+    assert "the folder holds ['data']" in second  # each run starts afresh, as a grading run does
+    earlier = tmp_path / RUN_FOLDER / "02_torch_loop.1"
+    assert f"The previous run's folder is kept as {earlier}." in second
+    assert (earlier / "model.pt").read_bytes() == b"weights" and (folder / "model.pt").is_file()
+
+
+COLAB_FLOW = [
+    "!pip install -q torchvision\n%matplotlib inline",
+    "from google.colab import drive\ndrive.mount('/content/drive')",
+    "import torchvision\ntrain = torchvision.datasets.MNIST(root='./data', train=True, download=True)",
+    "from google.colab import files\nuploaded = files.upload()\nfor name in uploaded:\n    print(name)",
+    "open('model.pt', 'wb').write(b'weights')\nprint('reached the end with', len(train))",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_run_skips_the_colab_lines_of_a_notebook_says_which_and_runs_it_to_the_end(
+    tmp_path: Path, fashion: Dataset, capfd: pytest.CaptureFixture[str], lang: str
+) -> None:
+    assert _run(tmp_path, "colab.ipynb", _notebook(COLAB_FLOW), "02_torch_loop", "--lang", lang) == 0
+    out = capfd.readouterr().out
+    assert "reached the end with 2000" in out
+    skipped = {
+        "en": ["cell 3, line 1: from google.colab import drive", "cell 3, line 2: drive.mount('/content/drive')",
+               "cell 5, line 2: uploaded = files.upload()", "cell 5, lines 3-4: for name in uploaded:"],
+        "ko": ["3번 셀 1번째 줄: from google.colab import drive", "5번 셀 3-4번째 줄: for name in uploaded:"],
+    }[lang]  # fmt: skip
+    for line in skipped:
+        assert f"  {line}" in out
+    assert {"en": "cell 2: IPython magics", "ko": "2번 셀: IPython 매직"}[lang] in out
+
+
+def test_run_never_says_grading_in_korean(
+    tmp_path: Path, fashion: Dataset, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`grader run` grades nothing: not one of its lines says 채점, the dataset it falls back to included."""
+    locate = datasets.locate
+    monkeypatch.setattr(
+        datasets, "locate", lambda name, *args, **kw: None if name == "mnist" else locate(name, *args, **kw)
+    )
+    path = tmp_path / "colab.ipynb"
+    path.write_text(_notebook(COLAB_FLOW), encoding="utf-8")
+    for _ in range(2):  # the second run also says where the first one's folder went
+        assert main(["run", "02_torch_loop", str(path), "--lang", "ko"]) == 0
+    out = " ".join(capfd.readouterr().out.split())
+    assert "fashion-mnist" in out and "대신 제공합니다" in out and "이전 실행의 폴더는" in out
+    assert "채점" not in out
+    unreadable = ("not_a_notebook", "version", "invalid", "invalid_json", "too_large")  # a notebook run cannot read
+    said = ["dataset.fallback_run", "notebook.cell", "notebook.cells", "notebook.colab_line", "notebook.colab_lines"]
+    run_ids = [key for key in CATALOGUE if key.startswith("cli.run.")]
+    for key in [*run_ids, *said, *(f"notebook.{name}" for name in unreadable)]:
+        assert "채점" not in CATALOGUE[key].ko, key
 
 
 def test_run_refuses_a_file_that_is_not_a_notebook(

@@ -17,7 +17,7 @@ define(
         ),
         "cli.check.hidden": (
             "{count} more check(s) are graded after the due date (e.g. accuracy on held-out images).",
-            "{count}개 항목은 마감일 이후에 채점합니다 (예: 여러분의 코드가 보지 못한 held-out 이미지로 잰 정확도).",
+            "{count}개 항목은 마감일 이후에 채점합니다 (예: 여러분의 코드가 보지 못한 비공개 평가 이미지로 잰 정확도).",
         ),
         "cli.progress.status": ("grading {name}: {doing} ({elapsed})", "{name} 채점 중: {doing} ({elapsed})"),
         "cli.progress.line": ("[{elapsed}] {doing}", "[{elapsed}] {doing}"),
@@ -27,6 +27,20 @@ define(
             "loading the framework and the dataset",
             "프레임워크와 데이터셋을 불러오고 있습니다",
         ),
+        "cli.progress.prepare_framework": (
+            "loading {framework} and the dataset",
+            "{framework}{framework:와} 데이터셋을 불러오고 있습니다",
+        ),
+        "cli.progress.slow_loading": (
+            "{doing} — the first run after installing or restarting the computer can take a minute",
+            "{doing} — 설치하거나 컴퓨터를 다시 켠 뒤 처음 실행할 때는 1분쯤 걸릴 수 있습니다",
+        ),
+        "cli.progress.counted": ("{doing} — {count}", "{doing} — {count}"),
+        "cli.progress.epoch": ("epoch {epoch}", "에포크 {epoch}"),
+        "cli.progress.epoch_of": ("epoch {epoch}/{epochs}", "에포크 {epoch}/{epochs}"),
+        "cli.progress.batch": ("batch {batch}", "배치 {batch}"),
+        "cli.progress.batch_of": ("batch {batch}/{batches}", "배치 {batch}/{batches}"),
+        "cli.progress.epoch_batch": ("{epoch}, {batch}", "{epoch}, {batch}"),
         "cli.check_file": ("Checking {file}", "확인하는 파일: {file}"),
         "cli.check_no_file": (
             "None of {files} is in {folder}. Run grader check in the folder that holds your file, or name it: "
@@ -63,13 +77,29 @@ define(
         ),
         "cli.run.start": (
             "Running {file} as __main__ on {dataset} ({profile} profile: {train} training and {test} test images), "
-            "offline, in the scratch folder {folder}",
+            "offline, in the folder {folder}",
             "{file}{file:을} __main__으로 실행합니다. 데이터셋: {dataset} ({profile} 프로필: 학습 이미지 {train}장, "
-            "테스트 이미지 {test}장), 오프라인, 임시 작업 폴더: {folder}",
+            "테스트 이미지 {test}장), 오프라인, 작업 폴더: {folder}",
+        ),
+        "cli.run.previous": (
+            "The previous run's folder is kept as {folder}.",
+            "이전 실행의 폴더는 {folder}{folder:으로} 이름을 바꿔 남겨 두었습니다.",
+        ),
+        "cli.run.kept": (
+            "Your program's working folder, with whatever it saved, is kept: {folder}",
+            "프로그램의 작업 폴더는 프로그램이 저장한 파일과 함께 그대로 남아 있습니다: {folder}",
         ),
         "cli.run.notebook": (
             "A notebook runs top to bottom, every code cell; IPython magics and `!` shell lines are skipped.",
             "노트북은 모든 코드 셀을 위에서 아래로 실행하며, IPython 매직과 `!` 셸 명령 줄은 건너뜁니다.",
+        ),
+        "cli.run.magics_skipped": (
+            "{where}: IPython magics and `!` shell lines skipped.",
+            "{where}: IPython 매직과 `!` 셸 명령 줄을 건너뜁니다.",
+        ),
+        "cli.run.colab_skipped": (
+            "Skipped, as they work only in Colab (google.colab exists nowhere else):\n{lines}",
+            "Colab에서만 동작하므로 건너뜁니다 (google.colab 모듈은 Colab에만 있습니다):\n{lines}",
         ),
         "cli.run.exit": (
             "Your program ended with exit code {code} after {seconds:.1f} s.",

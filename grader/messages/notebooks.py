@@ -11,6 +11,11 @@ define(
             "{where}: IPython magics and shell commands (`%...`, `!...`) are not run by the grader.",
             "{where}: IPython 매직과 셸 명령(`%...`, `!...`)은 채점기가 실행하지 않습니다.",
         ),
+        "notebook.colab_line": ("cell {cell}, line {line}: {code}", "{cell}번 셀 {line}번째 줄: {code}"),
+        "notebook.colab_lines": (
+            "cell {cell}, lines {first}-{last}: {code}",
+            "{cell}번 셀 {first}-{last}번째 줄: {code}",
+        ),
         "notebook.unused_cells": (
             "{where}: top-level code your functions do not use; not run.",
             "{where}: 함수와 클래스가 사용하지 않는 최상위 코드이므로 실행하지 않았습니다.",
@@ -22,7 +27,7 @@ define(
         "notebook.version": (
             "{file} is in notebook format version {version}; the grader reads version 4 (Jupyter 4 and later, "
             "Colab). Open it in a current Jupyter or Colab and save it again.",
-            "{file}{file:은} 노트북 형식 버전 {version} 입니다. 채점기는 버전 4 (Jupyter 4 이상, Colab) 를 읽습니다. "
+            "{file}{file:은} 노트북 형식 버전 {version} 입니다. grader는 버전 4 (Jupyter 4 이상, Colab) 를 읽습니다. "
             "최신 Jupyter 나 Colab 에서 열어 다시 저장하세요.",
         ),
         "notebook.invalid": (
@@ -38,7 +43,7 @@ define(
         "notebook.too_large": (
             "{file} is {mb} MB, over the {limit} MB the grader reads. Clear the outputs (Edit > Clear all outputs) "
             "and save it again.",
-            "{file} 의 크기가 {mb} MB 로, 채점기가 읽는 한도 {limit} MB 를 넘습니다. 출력을 모두 지우고 "
+            "{file} 의 크기가 {mb} MB 로, grader가 읽는 한도 {limit} MB 를 넘습니다. 출력을 모두 지우고 "
             "(편집 > 모든 출력 지우기) 다시 저장하세요.",
         ),
         "notebook.syntax_error": (
@@ -53,6 +58,12 @@ define(
             "{default} (this assignment's default dataset) is not installed here; grading on {chosen}. "
             "Choose with --dataset, or install it with `grader data fetch {default}`.",
             "이 과제의 기본 데이터셋인 {default}{default:이} 이 컴퓨터에 없어 {chosen}{chosen:으로} 채점합니다. "
+            "--dataset 으로 고르거나 `grader data fetch {default}` 로 설치하세요.",
+        ),
+        "dataset.fallback_run": (
+            "{default} (this assignment's default dataset) is not installed here; serving {chosen} instead. "
+            "Choose with --dataset, or install it with `grader data fetch {default}`.",
+            "이 과제의 기본 데이터셋인 {default}{default:이} 이 컴퓨터에 없어 {chosen}{chosen:을} 대신 제공합니다. "
             "--dataset 으로 고르거나 `grader data fetch {default}` 로 설치하세요.",
         ),
         "submission.missing": ("No submission to grade: {reason}", "채점할 제출물이 없습니다: {reason}"),

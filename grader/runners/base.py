@@ -9,7 +9,7 @@ import stat
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -23,6 +23,9 @@ TAIL_BYTES = 16 * 1024
 POLL_S = 0.25
 _STEP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 STATUS_BYTES = 64 * 1024
+MAX_COUNT = 10_000_000
+"""More epochs or batches than any training here has: a larger count in progress.json is not shown."""
+PROGRESS_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -112,13 +115,46 @@ class HarnessError(Exception):
 
 
 @dataclass(frozen=True)
+class TrainingCount:
+    """How far a training is, as the sandbox counted it (`grader.sandbox.progress`): the epoch (from 1) and the batches
+    drawn in it, each with its total when known. Shown, never graded: student code can write the file it comes from."""
+
+    epoch: int
+    epochs: int | None = None
+    batch: int | None = None
+    batches: int | None = None
+
+
+def training_count(raw: Mapping[str, Any]) -> TrainingCount | None:
+    """The counts of a progress record, or None without a usable epoch. Each must be a whole number up to MAX_COUNT
+    (a bool, a float, a string or a huge number is dropped), and a total below its count, or without one, is dropped."""
+
+    def whole(key: str) -> int | None:
+        value = raw.get(key)
+        return value if type(value) is int and 0 <= value <= MAX_COUNT else None
+
+    epoch, epochs, batch, batches = (whole(key) for key in ("epoch", "epochs", "batch", "batches"))
+    if epoch is None or epoch < 1:
+        return None
+    if epochs is not None and epochs < epoch:
+        epochs = None
+    if batches is not None and (batch is None or batches < max(batch, 1)):
+        batches = None
+    return TrainingCount(epoch, epochs, batch, batches)
+
+
+@dataclass(frozen=True)
 class Progress:
     """Where a running job is: the step the sandbox last announced (None until it announces one) and the seconds
-    since the runner started it; `run`: which of a staged job's runs it is (04/05's `save`, `inspect`, `load`)."""
+    since the runner started it; `run`: which of a staged job's runs it is (04/05's `save`, `inspect`, `load`);
+    `framework`: the spec's (the host's own, so the console can name what the sandbox is loading); `count`: the
+    training's epochs and batches while the sandbox counts them."""
 
     step: str | None
     elapsed_s: float
     run: str = ""
+    framework: str = ""
+    count: TrainingCount | None = None
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -128,26 +164,36 @@ class ProgressWatch:
     """Reads the sandbox's `progress.json` while a runner waits and hands it to a callback, once per poll.
 
     Runners build one only when a caller asked for progress, so grading without it costs nothing. The file is written
-    next to student code, so it is read as an artifact (no links, bounded size) and the step must look like a name."""
+    next to student code, so it is read as an artifact (no links, bounded size), the step must look like a name and
+    the counts must be plausible (`training_count`); anything else in it is ignored."""
 
-    def __init__(self, artifacts: Path, callback: ProgressCallback) -> None:
+    def __init__(self, artifacts: Path, callback: ProgressCallback, framework: str = "") -> None:
         self._file = artifacts / "progress.json"
         self._callback = callback
+        self._framework = framework
         self._started = time.monotonic()
 
     def tick(self) -> None:
-        try:
-            raw = read_json(self._file)
-        except ArtifactError:
-            raw = None
-        step = raw.get("step") if isinstance(raw, dict) else None
+        raw = self._read()
+        record = raw if isinstance(raw, dict) else {}
+        step = record.get("step")
         named = step if isinstance(step, str) and _STEP_NAME.match(step) else None
-        self._callback(Progress(named, time.monotonic() - self._started))
+        count = training_count(record) if named is not None else None
+        self._callback(Progress(named, time.monotonic() - self._started, framework=self._framework, count=count))
+
+    def _read(self) -> Any:
+        """The file's JSON, or None; one over PROGRESS_BYTES is not read at all (it is polled four times a second)."""
+        try:
+            if self._file.lstat().st_size > PROGRESS_BYTES:
+                return None
+            return read_json(self._file)
+        except (OSError, ArtifactError):
+            return None
 
 
 def progress_watch(job: Job, progress: ProgressCallback | None) -> ProgressWatch | None:
     """A watch on the job's artifacts when a caller asked for progress; None (nothing polled, nothing read) if not."""
-    return None if progress is None else ProgressWatch(job.artifacts, progress)
+    return None if progress is None else ProgressWatch(job.artifacts, progress, job.spec.framework)
 
 
 class Runner(Protocol):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.sandbox import keras_data
+from grader.sandbox import keras_data, progress
 from grader.sandbox.job import SandboxJob
 from grader.sandbox.loader import contract_function
 from grader.sandbox.recorder import Recorder, StepFailed
@@ -193,7 +193,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         return
     pixels, labels = job.arrays("train")
     x_train, y_train = job.canonical(pixels), np.eye(10, dtype=np.float32)[labels]
-    with rec.step("train"):
+    with rec.step("train"), progress.counting_fit(progress.TrainingCounter(rec, "train", job.epochs)):
         contract_function(module, "train")(model, x_train, y_train, job.epochs)
         history = getattr(getattr(model, "history", None), "history", None)
         if isinstance(history, dict) and history.get("loss"):

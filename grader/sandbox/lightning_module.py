@@ -7,6 +7,7 @@ import inspect
 from types import ModuleType
 from typing import Any
 
+from grader.sandbox import progress
 from grader.sandbox import torch_common as tc
 from grader.sandbox.job import SandboxJob
 from grader.sandbox.loader import contract_function
@@ -150,7 +151,8 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
             with torch.no_grad():
                 getattr(model, hook)(batch, 0)
     with rec.step("fit"):
-        fit = trainer(job, device, [loss_curve(rec)]).fit
+        count = progress.lightning_callback(progress.TrainingCounter(rec, "fit", job.epochs))
+        fit = trainer(job, device, [loss_curve(rec), count]).fit
         fit(model, tc.loader(job, "train", shuffle=True), tc.loader(job, "test", shuffle=False))
     with rec.step("export_weights"):
         rec.save_arrays("weights_trained", tc.weights(parameters))

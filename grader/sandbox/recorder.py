@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping
@@ -67,6 +68,8 @@ class Recorder:
         self.cells = cells
         self.records: dict[str, dict[str, Any]] = {}
         """Each step's record as written, kept in memory for the status line (`grader.sandbox.__main__`)."""
+        self._progress: dict[str, Any] = {}
+        self._progress_lock = threading.Lock()
         (folder / "steps").mkdir(parents=True, exist_ok=True)
 
     def write_json(self, name: str, payload: Mapping[str, Any]) -> None:
@@ -82,6 +85,20 @@ class Recorder:
         _savez(tmp, **{key: _asarray(value) for key, value in arrays.items()})
         tmp.replace(self.folder / f"{name}.npz")
 
+    def count(self, step: str, **counts: int) -> None:
+        """Training counts (`grader.sandbox.progress`) added to progress.json while `step` is the step running, for
+        the host's progress line only. Framework callbacks call it, some from threads of their own, so it writes
+        through a file of its own under a lock, and never raises: a lost count costs nothing."""
+        with self._progress_lock:
+            if self._progress.get("step") != step:
+                return
+            tmp = self.folder / ".progress.json.count.tmp"
+            try:
+                tmp.write_bytes(json.dumps({**self._progress, **counts}).encode())
+                tmp.replace(self.folder / "progress.json")
+            except OSError:
+                pass
+
     def skip(self, name: str, message_id: str, **params: str | int | float) -> None:
         """Record a step not run, and why: a message id and its parameters, as for StepFailed."""
         reason = {"error": message_id, "error_id": message_id, "error_params": params}
@@ -90,7 +107,9 @@ class Recorder:
     @contextmanager
     def step(self, name: str) -> Iterator[dict[str, Any]]:
         """Run one contract step; whatever it raises (SystemExit included) is recorded, never propagated."""
-        self.write_json("progress.json", {"step": name, "started": time.time()})
+        with self._progress_lock:
+            self._progress = {"step": name, "started": time.time()}
+            self.write_json("progress.json", self._progress)
         facts: dict[str, Any] = {}
         started = time.perf_counter()
         status, error, said = "ok", None, {}

@@ -1,6 +1,6 @@
 """Probe for section 2-1 (PyTorch training loop): calls each contract function and records what it observes,
 including the gradients at every early optimizer step and the model's mode while predicting, training and
-evaluating."""
+evaluating, with the line of the student's code each first mode and the first optimizer step were seen at."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.sandbox import progress, torch_experiment
 from grader.sandbox import torch_common as tc
-from grader.sandbox import torch_experiment
 from grader.sandbox.job import SandboxJob
 from grader.sandbox.loader import contract_function
 from grader.sandbox.recorder import Recorder, StepFailed
@@ -69,11 +69,13 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         facts["loss"] = type(getattr(model, "loss_function", None)).__name__
         compiled = True
 
-    modes = tc.ModeSpy(model)
+    student_file = str(job.submission)  # its frames on the stack tell where in the student's code a call came from
+    modes = tc.ModeSpy(model, student_file)
     with rec.step("predict_proba") as facts:
         with torch.no_grad(), modes.during("predict_proba"):  # the mode tells `softmax_sums` if dropout was on
             output = contract_function(module, "predict_proba")(model, tc.probe_inputs(job).to(device))
         facts["modes"] = modes.counts.get("predict_proba", {})
+        facts["seen_at"] = modes.places("predict_proba")
         rec.save_array("predict_proba", _asarray(output.detach().cpu() if hasattr(output, "detach") else output))
 
     with rec.step("evaluate") as facts:
@@ -83,6 +85,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
                 contract_function(module, "evaluate")(model, tc.loader(job, "test", shuffle=False), device)
             )
         facts["modes"] = modes.counts.get("evaluate", {})
+        facts["seen_at"] = modes.places("evaluate")
 
     if not compiled:
         for name in ("train_one_epoch", "experiment"):
@@ -90,12 +93,14 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         return
     train_one_epoch = contract_function(module, "train_one_epoch")
     with rec.step("train_one_epoch") as facts:
-        gradients = tc.GradientSpy(model, model.optimizer)
+        gradients = tc.GradientSpy(model, model.optimizer, student_file)
         spy = tc.CrossEntropySpy()
-        train_loader = tc.loader(job, "train", shuffle=True)
+        count = progress.TrainingCounter(rec, "train_one_epoch", job.epochs)
+        train_loader = progress.counted_loader(tc.loader(job, "train", shuffle=True), count)
         losses: list[float] = []
         try:
-            for _ in range(job.epochs):
+            for epoch in range(job.epochs):
+                count.epoch(epoch + 1, len(train_loader))
                 model.eval()  # as after an evaluation: train_one_epoch must switch to train mode itself
                 with modes.during("train"), spy.watching():
                     facts["returned"] = float(train_one_epoch(model, train_loader, device))
@@ -104,6 +109,7 @@ def run(job: SandboxJob, module: ModuleType, rec: Recorder) -> None:
         finally:
             facts.update(gradients.close(rec))
             facts["modes"] = modes.counts.get("train", {})
+            facts["seen_at"] = modes.places("train")
             facts["cross_entropy"] = spy.facts()
     with rec.step("export_weights"):
         rec.save_arrays("weights_trained", tc.weights(parameters))
