@@ -80,6 +80,18 @@ def test_every_output_is_written(graded_class: Path) -> None:
     assert "점수 분포" in report and "roster.csv" in report and "homework2.pdf" in report
 
 
+def test_the_class_report_is_titled_in_the_sessions_language(tmp_path: Path) -> None:
+    for name in ("ana", "ben"):
+        (tmp_path / "class" / name).mkdir(parents=True)  # nothing handed in: no training, every class output written
+    titles = {"ko": "01_tf_quickstart: TensorFlow 퀵스타트: MNIST 분류용 MLP"}
+    titles["en"] = "01_tf_quickstart: TensorFlow quickstart: an MLP on MNIST"
+    for lang, title in titles.items():
+        out = tmp_path / lang
+        assert main(["grade", A1, str(tmp_path / "class"), "--out", str(out), *SMOKE, "--lang", lang]) == 0
+        report = (out / A1 / "report.html").read_text(encoding="utf-8")
+        assert f"<title>{title}</title>" in report and f"<h1>{title}</h1>" in report
+
+
 def test_a_rerun_with_nothing_changed_grades_nothing_and_rewrites_nothing(
     graded_class: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -368,6 +369,47 @@ def test_report_prints_points_and_writes_github_files(tmp_path: Path) -> None:
     korean = io.StringIO()
     report(result, {}, korean, "ko")
     assert "마감 후 공개되는 검사 1개" in korean.getvalue()
+
+
+def _latin_left(text: str, *known: str) -> list[str]:
+    """The Latin words of `text` once the names it may carry as they are (ids, file names, the Points marker) are
+    taken out."""
+    for word in sorted(known, key=len, reverse=True):
+        text = text.replace(word, "")
+    return re.findall(r"[A-Za-z]+", text)
+
+
+def test_report_in_korean_leaves_no_english_behind(tmp_path: Path) -> None:
+    """Every line `grader classroom --lang ko` writes (log, job summary, the reporter's messages) is Korean around
+    the names it quotes; `Points 6.5/10` is the autograding actions' marker, the same in every language."""
+    ran = CheckResult("runs", "오류 없이 실행", 1.0, 1.0, Status.PASSED, "visible", "모두 실행되었습니다")
+    wrong = CheckResult("compile", "설정", 0.0, 2.0, Status.FAILED, "visible", "loss가 다릅니다")
+    later = CheckResult("accuracy", "정확도", 5.5, 7.0, Status.FAILED, "after_due_date", "정확도 0.91")
+    result = AssignmentResult(ASSIGNMENT, "alice", SubmissionStatus.GRADED, (ran, wrong, later), 3.2, "6.5/10점.")
+    checks = [("runs", "오류 없이 실행", 1.0, "visible"), ("accuracy", "정확도", 9.0, "after_due_date")]
+    failed = not_graded(ASSIGNMENT, "alice", "데이터셋이 없습니다", checks, "ko")
+    written = []
+    for index, shown in enumerate((result, failed)):
+        output, summary = tmp_path / f"output{index}", tmp_path / f"summary{index}.md"
+        stream = io.StringIO()
+        report(shown, {"GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)}, stream, "ko")
+        messages = [test["message"] for test in decode(output)["tests"]]
+        written += [stream.getvalue(), summary.read_text(encoding="utf-8"), *messages]
+    text = "\n".join(written)
+    assert "Points 6.5/10" in text.splitlines()
+    assert _latin_left(text, ASSIGNMENT, "Points", "loss", "visibility: after_due_date") == []
+    assert "통과  오류 없이 실행 (1/1)" in text and "| 설정 | ❌ 실패 | 0/2 | loss가 다릅니다 |" in text
+
+
+def test_run_classroom_in_korean_names_the_accepted_kinds_in_korean(tmp_path: Path) -> None:
+    repo = clone(tmp_path / "repo", ())
+    write(repo / "notes.txt", "see attached")
+    stream = io.StringIO()
+    assert run_classroom(ASSIGNMENT, repo, tmp_path / "out", {}, stream, lang="ko") == 0
+    shown = stream.getvalue()
+    assert "*.py 또는 *.ipynb 파일은 없고 다음만 있습니다" in shown
+    assert _latin_left(shown, ASSIGNMENT, "Points", "repo/", "submission.py", "submission.ipynb", "*.py", "*.ipynb",
+                       "notes.txt", "README.md", "Optimizer", "loss", "metric", "one-hot", "Softmax") == []  # fmt: skip
 
 
 def test_report_without_github_env_writes_no_files(tmp_path: Path) -> None:

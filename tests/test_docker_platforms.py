@@ -174,6 +174,52 @@ def test_gradescope_run_autograder_without_setup_still_writes_results(exported: 
     assert results["score"] == 0 and "setup did not finish" in results["output"]
 
 
+PROBE = (
+    "import os\n"
+    "for path in ('/autograder/source/grader-platform.json', '/autograder/source/data'):\n"
+    "    try:\n"
+    "        os.listdir(path) if os.path.isdir(path) else open(path).read(1)\n"
+    "        print('readable', path)\n"
+    "    except OSError:\n"
+    "        print('refused', path)\n"
+    "raise SystemExit(3)\n"
+)
+
+
+def _readme_replay() -> str:
+    """The README's command that replays a Gradescope export locally, as an instructor pastes it."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("**Replaying an export before uploading it.**")[1]
+    return section.split("```bash\n", 1)[1].split("\n```", 1)[0]
+
+
+def _pasted(block: str, folder: Path, zipped: Path, student: Path) -> dict[str, Any]:
+    """The block run in `folder`, holding what the README says it needs: the zip under the name it gives and
+    `submission/` with the student's file."""
+    folder.mkdir()
+    shutil.copyfile(zipped, folder / "01-autograder.zip")
+    _submission(folder / "submission", student, "submission.py")
+    done = subprocess.run(
+        ["bash", "-e", "-c", block], cwd=folder, capture_output=True, text=True, timeout=GRADING_LIMIT_S, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((folder / "results" / "results.json").read_text(encoding="utf-8"))
+    assert json.loads(done.stdout) == results  # the block ends by showing it
+    return results
+
+
+def test_gradescope_the_readmes_replay_command_grades_as_gradescope_does(exported: Path, tmp_path: Path) -> None:
+    require_cpu_image()
+    block = _readme_replay()
+    assert f" {images.image_tag('cpu')} " in block  # the image `nox -s images` builds
+    reference = _pasted(block, tmp_path / "reference", exported / "autograder.zip", SOLUTIONS / "submission.py")
+    assert reference["score"] == SPEC.max_score, reference["output"]
+    assert reference["extra_data"]["provenance"]["run"]["isolation"] == "user"
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE, encoding="utf-8")
+    output = _pasted(block, tmp_path / "probe", exported / "autograder.zip", probe)["output"]
+    assert "refused /autograder/source/grader-platform.json" in output and "readable" not in output
+
+
 def _private_source(exported: Path, folder: Path) -> Path:
     """The unzipped export as setup.sh leaves it: root's alone (its dataset, its settings)."""
     source = Path(shutil.copytree(exported / "source", folder))

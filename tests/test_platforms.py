@@ -187,6 +187,33 @@ def test_a_submission_without_a_file_to_grade_scores_zero_and_says_what_to_uploa
     assert "upload submission.py or submission.ipynb" in results["output"] and "notes.txt" in results["output"]
 
 
+def test_a_korean_export_names_the_accepted_files_in_korean(autograder: Path) -> None:
+    settings = PlatformSettings.read(autograder / "source")
+    PlatformSettings(settings.assignment, settings.dataset, settings.profile, "ko").write(autograder / "source")
+    (autograder / "submission" / "notes.txt").write_text("see attached", encoding="utf-8")
+    output = _gradescope(autograder)["output"]
+    assert "submission.py 또는 submission.ipynb (또는 .py 나 .ipynb 파일 하나)를 올려" in output
+    assert " or " not in output
+
+
+def test_grading_on_fashion_mnist_says_so_under_the_score_and_in_the_task_readme(
+    autograder: Path, gradescope_zip: Path
+) -> None:
+    """The task says MNIST; this export grades on Fashion-MNIST: the student reads it in the result, and whoever
+    hands out the zip's task README reads it there, in both languages."""
+    shutil.copyfile(SOLUTIONS / "submission.py", autograder / "submission" / "submission.py")
+    lines = _gradescope(autograder)["output"].splitlines()
+    assert lines[0].startswith("01_tf_quickstart: 10/10 points (fashion-mnist")
+    assert lines[1].startswith("This autograder grades on Fashion-MNIST, not on MNIST as the task says:")
+    assert "tf.keras.datasets.mnist.load_data() in your code gives Fashion-MNIST images here" in lines[1]
+    with zipfile.ZipFile(gradescope_zip) as archive:
+        readme = archive.read("assignment/README.md").decode()
+    title, _, rest = readme.partition("\n")
+    assert title.startswith("# 01 · ") and rest.startswith("\n> This autograder grades on Fashion-MNIST")
+    assert "> 이 자동 채점기는 과제 설명의 MNIST 대신 Fashion-MNIST로 채점합니다." in rest
+    assert "tf.keras.datasets.mnist.load_data()가 여기서는" in rest
+
+
 def test_several_candidate_files_are_listed_and_none_is_guessed(autograder: Path) -> None:
     for name in ("draft.py", "final.py"):
         shutil.copyfile(SOLUTIONS / "submission.py", autograder / "submission" / name)
@@ -283,6 +310,42 @@ def test_the_question_shows_the_task_in_both_languages_and_uploads_the_accepted_
         "submission.py",
     ]
     assert not (tmp_path / "q" / "tests" / "stale.txt").exists() and (tmp_path / "q" / "server.py").exists()
+
+
+REPOSITORY_WORDS = re.compile(r"repository|저장소|this folder|이 폴더|README|grader (check|run) |<!--|-->")
+
+
+@pytest.mark.parametrize("assignment", sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.yaml")))
+def test_the_question_names_only_files_the_student_gets(tmp_path: Path, assignment: str) -> None:
+    """PrairieLearn's students have the page, the skeletons it offers for download and the upload: the page names no
+    other file of the assignment folder (calibration.md, the spec) and sends nobody to the repository."""
+    assert main(["export", "prairielearn", assignment, "--out", str(tmp_path / "q"), "--dataset", "mnist"]) == 0
+    page = (tmp_path / "q" / "question.html").read_text(encoding="utf-8")
+    given = {path.name for path in (tmp_path / "q" / "clientFilesQuestion").iterdir()}
+    held = {path.name for path in (ROOT / "assignments" / assignment).iterdir()} - given
+    assert given == {"submission.py", "submission.ipynb"}
+    assert all(f'<pl-file-download file-name="{name}"' in page for name in given)
+    assert [name for name in held if name in page] == []
+    assert REPOSITORY_WORDS.findall(page) == []
+    headings = re.findall(r"<h3>(\d+)\. ", page)
+    assert headings == [str(n) for n in range(1, len(headings) // 2 + 1)] * 2  # no gap where a section was left out
+    assert "Fashion-MNIST" not in page.split("<table>")[0]  # MNIST, as the task says: no note
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_question_graded_on_fashion_mnist_says_so_under_its_title(tmp_path: Path, lang: str) -> None:
+    options = ["--dataset", "fashion-mnist", "--lang", lang]
+    assert main(["export", "prairielearn", "02_torch_loop", "--out", str(tmp_path / "q"), *options]) == 0
+    page = (tmp_path / "q" / "question.html").read_text(encoding="utf-8")
+    title, _, rest = page.partition("</h1>\n")
+    english = "<p><strong>This autograder grades on Fashion-MNIST, not on MNIST as the task says: "
+    korean = "<p><strong>이 자동 채점기는 과제 설명의 MNIST 대신 Fashion-MNIST로 채점합니다. "
+    assert title.startswith("<pl-question-panel>\n<h1>02 · ") and rest.startswith(english)
+    assert korean in rest.split("<h2>")[0] and "torchvision.datasets.MNIST" in rest.split("<h2>")[0]
+    shipped = (tmp_path / "q" / "tests" / "assignment" / "README.md").read_text(encoding="utf-8")
+    assert "> This autograder grades on Fashion-MNIST" in shipped and "> 이 자동 채점기는" in shipped
+    info = json.loads((tmp_path / "q" / "info.json").read_text(encoding="utf-8"))
+    assert info["title"] == load_spec("02_torch_loop").title_in(lang)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,23 @@ def test_duplicate_check_ids(raw: dict[str, Any]) -> None:
 def test_no_checks_refused(raw: dict[str, Any]) -> None:
     raw["checks"] = []
     assert "checks: at least one check is required" in _problems(raw)
+
+
+def test_a_title_is_worded_per_language_or_once_for_both(raw: dict[str, Any]) -> None:
+    assert [load_spec(ASSIGNMENT).title_in(lang) for lang in ("en", "ko")] == [
+        "TensorFlow quickstart: an MLP on MNIST",
+        "TensorFlow 퀵스타트: MNIST 분류용 MLP",
+    ]
+    raw["title"] = "One title"
+    assert [parse_spec(raw).title_in(lang) for lang in ("en", "ko")] == ["One title", "One title"]
+    raw["title"] = {"en": "English only"}
+    assert _problems(raw) == ["title: a wording in both languages needs exactly the keys en and ko, found ['en']"]
+
+
+@pytest.mark.parametrize("assignment", sorted(p.parent.name for p in ASSIGNMENTS_DIR.glob(f"*/{SPEC_FILE}")))
+def test_every_bundled_assignment_has_a_korean_title(assignment: str) -> None:
+    spec = load_spec(assignment)
+    assert spec.title_in("ko") != spec.title_in("en") and re.search("[가-힣]", spec.title_in("ko"))
 
 
 def test_default_dataset_must_be_listed(raw: dict[str, Any]) -> None:

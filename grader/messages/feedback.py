@@ -36,6 +36,12 @@ define(
         "feedback.withheld_points": ("{max} points", "{max}점"),
         "feedback.how_graded": ("How your file was graded", "채점한 방식"),
         "prairielearn.points": ("{score} / {total} points", "{total}점 중 {score}점"),
+        "prairielearn.not_graded": (
+            "Not graded: the autograder could not grade this submission. This is a problem with the grading system, "
+            "not your score; your instructor will re-run it.",
+            "채점되지 않음: 채점 시스템이 이 제출물을 채점하지 못했습니다. 점수가 아니라 채점 시스템의 문제이며, "
+            "담당 교수자가 다시 채점할 것입니다.",
+        ),
         "prairielearn.withheld": (
             "{count} check(s) shown after the due date",
             "마감 후 공개되는 검사 {count}개",

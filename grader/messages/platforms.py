@@ -55,7 +55,21 @@ define(
         "platforms.pl_skeletons": ("Start from the skeleton:", "뼈대 코드에서 시작하세요:"),
         "platforms.pl_upload": (
             "Upload your file as {accepted}; it is graded offline, on the held-out images too.",
-            "파일을 {accepted}{accepted:으로} 올리세요. 채점은 오프라인으로 진행되며 held-out 이미지로도 평가합니다.",
+            "파일을 {accepted}{accepted:으로} 올리세요. 채점은 오프라인으로 진행되며 비공개 평가 이미지로도 평가합니다.",
+        ),
+        "platforms.pl_check": (
+            "Each submission is graded when you submit it, and its results appear below it: one line per visible "
+            "check, and the checks shown after the due date together in one line.",
+            "제출할 때마다 채점되며, 결과는 제출물 아래에 나옵니다. 공개 항목은 한 줄에 하나씩, "
+            "마감 후 공개되는 항목은 한 줄로 묶어 보여 줍니다.",
+        ),
+        "platforms.dataset_instead": (
+            "This autograder grades on {dataset}, not on {task} as the task says: {loader} in your code gives "
+            "{dataset} images here (the same format: 28x28 grayscale, 10 classes), so your code needs no change, and "
+            "the accuracy threshold is {dataset}'s.",
+            "이 자동 채점기는 과제 설명의 {task} 대신 {dataset}{dataset:으로} 채점합니다. 코드의 {loader}{loader:이} "
+            "여기서는 같은 형식(28x28 흑백, 10개 클래스)의 {dataset} 이미지를 돌려주므로 코드를 고칠 필요가 없으며, "
+            "accuracy 기준값도 {dataset}의 기준값입니다.",
         ),
         "platforms.not_installed": (
             "The autograder is not installed: its setup did not finish. This is not your score: tell your "

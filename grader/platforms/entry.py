@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader import datasets
@@ -18,6 +18,7 @@ from grader.grading import GradeOptions, grade_submission, not_graded, spec_chec
 from grader.isolation import Isolation, IsolationError
 from grader.messages import DEFAULT_LANG, Text, say
 from grader.platforms.settings import ASSIGNMENT_DIR, PlatformSettings, SettingsError
+from grader.platforms.task_text import dataset_note
 from grader.results import AssignmentResult
 from grader.runners.local import LocalRunner
 from grader.spec import AssignmentSpec, SpecError, load_spec
@@ -108,7 +109,12 @@ def grade(setup: Setup, name: str, files: list[Path], data_dir: Path, run_as: st
     options = GradeOptions(
         profile=settings.profile, time_limit_s=setup.time_limit_s, lang=lang, split_key=settings.split_key
     )
-    return grade_submission(spec, submission, dataset, options, runner=runner)
+    result = grade_submission(spec, submission, dataset, options, runner=runner)
+    note = dataset_note(spec, settings.dataset)
+    if note is None:
+        return result
+    summary, _, rest = result.output.partition("\n")  # under the score line, where the dataset is named
+    return replace(result, output="\n".join([summary, note.render(lang), *([rest] if rest else [])]))
 
 
 def crashed(assignment: str, name: str, lang: str = DEFAULT_LANG) -> AssignmentResult:

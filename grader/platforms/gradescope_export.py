@@ -2,8 +2,9 @@
 
 The zip holds `setup.sh` (installs Python 3.11's locked packages for the assignment's framework and the grader, once,
 while Gradescope builds the image), `run_autograder` (grades each submission), the grader's own source, the assignment
-folder, the dataset's IDX files (grading needs no network) and the export's settings; with `--wheelhouse`, the wheels
-themselves, so that setup.sh needs no package index either.
+folder (its task README saying which dataset grades, when that is not the one the task names), the dataset's IDX files
+(grading needs no network) and the export's settings; with `--wheelhouse`, the wheels themselves, so that setup.sh
+needs no package index either.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from grader.platforms.settings import (
     ExportError,
     PlatformSettings,
 )
+from grader.platforms.task_text import shipped_readme
 from grader.spec import AssignmentSpec
 
 IMPORTS = {"tensorflow": "tensorflow", "torch": "torch, torchvision", "lightning": "pytorch_lightning"}
@@ -145,10 +147,12 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes | Path, mode: int = RE
         shutil.copyfileobj(source, target, 1 << 20)
 
 
-def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str) -> None:
+def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str, replaced: dict[str, bytes] | None = None) -> None:
+    """Every file of `folder` under `prefix`, those named in `replaced` with the content given there."""
     for path in sorted(folder.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            _add(archive, f"{prefix}/{path.relative_to(folder).as_posix()}", path)
+            name = path.relative_to(folder).as_posix()
+            _add(archive, f"{prefix}/{name}", (replaced or {}).get(name, path))
 
 
 def _dataset(export: GradescopeExport, folder: Path) -> Path:
@@ -177,7 +181,9 @@ def export_gradescope(export: GradescopeExport, out: Path) -> Written:
                 _add(archive, "requirements.txt", requirements.text(export.spec.framework).encode())
                 _add(archive, SETTINGS_FILE, export.settings.write(Path(tmp)).read_bytes())
                 _add_tree(archive, Path(grader.__file__).parent, "grader")
-                _add_tree(archive, export.spec.folder, ASSIGNMENT_DIR)
+                readme = shipped_readme(export.spec, export.settings.dataset)
+                task = {"README.md": readme.encode()} if readme is not None else {}
+                _add_tree(archive, export.spec.folder, ASSIGNMENT_DIR, task)
                 _add_tree(archive, dataset, f"{DATA_DIR}/{dataset.name}")
                 for wheel in requirements.wheels() if export.bundle_wheels else []:
                     _add(archive, f"wheelhouse/{wheel.name}", wheel)

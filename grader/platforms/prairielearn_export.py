@@ -1,10 +1,11 @@
 """`grader export prairielearn`: a PrairieLearn question folder whose external grader is the grading image.
 
 The folder holds `info.json` (external grading on, the image, the entry point, a timeout), `question.html` (the task
-from the assignment's README, Korean and English, the skeletons to download, and a file upload for the student's
-file), `tests/` (the spec and the export's settings: /grade/tests in the container) and `clientFilesQuestion/` (the
-skeletons). PrairieLearn stops a grading job after at most 600 s, so a profile whose time limit does not fit is graded
-with a shorter one, said when exporting.
+from the assignment's README, Korean and English, less what only the repository's students have; the skeletons to
+download, and a file upload for the student's file), `tests/` (the spec and the export's settings: /grade/tests in the
+container, never shown to students) and `clientFilesQuestion/` (the skeletons: all the files students get).
+PrairieLearn stops a grading job after at most 600 s, so a profile whose time limit does not fit is graded with a
+shorter one, said when exporting.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from markdown_it import MarkdownIt
 
 from grader.messages import LANGS, say
 from grader.platforms.settings import ASSIGNMENT_DIR, RUN_AS, ExportError, PlatformSettings
+from grader.platforms.task_text import dataset_note, for_platform, shipped_readme
 from grader.spec import AssignmentSpec
 
 ENTRYPOINT = f"/opt/venv/bin/python -m grader.platforms.prairielearn_entry --run-as {RUN_AS}"
@@ -56,14 +58,18 @@ def question_uuid(assignment: str) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, assignment))
 
 
-def _task_html(spec: AssignmentSpec) -> str:
-    """The assignment's README (Korean and English) as HTML; PrairieLearn runs question.html through Mustache, so no
-    brace reaches it as a brace."""
+def _task_html(spec: AssignmentSpec, lead: str) -> str:
+    """The assignment's README (Korean and English) as HTML, without its repository-only parts, `lead` under its
+    title; PrairieLearn runs question.html through Mustache, so no brace reaches it as a brace."""
     readme = spec.folder / "README.md" if spec.folder else None
     if readme is not None and readme.is_file():
-        text = MarkdownIt("commonmark", {"html": False}).enable("table").render(readme.read_text(encoding="utf-8"))
+        task = for_platform(readme.read_text(encoding="utf-8"))
+        text = MarkdownIt("commonmark", {"html": False}).enable("table").render(task)
     else:
-        text = f"<h2>{html.escape(spec.title)}</h2>\n"
+        titles = dict.fromkeys(spec.title_in(lang) for lang in LANGS)
+        text = f"<h2>{html.escape(' · '.join(titles))}</h2>\n"
+    title, closed, rest = text.partition("</h1>\n")
+    text = f"{title}{closed}{lead}{rest}" if closed else f"{lead}{text}"
     return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
@@ -72,19 +78,23 @@ def _attribute(names: list[str]) -> str:
     return html.escape(", ".join(name.replace(",", "\\,") for name in names))
 
 
-def question_html(spec: AssignmentSpec) -> str:
+def question_html(spec: AssignmentSpec, dataset: str) -> str:
+    """The question page: the task, then the files students get (the skeletons to download) and how to hand in."""
     skeletons = [name for name in spec.entries if spec.folder and (spec.folder / name).is_file()]
+    note = dataset_note(spec, dataset)
+    swapped = "".join(f"<p><strong>{html.escape(note.render(lang))}</strong></p>\n" for lang in LANGS) if note else ""
     label = " · ".join(say("platforms.pl_skeletons").render(lang) for lang in LANGS)
     downloads = "\n".join(
         f'  <pl-file-download file-name="{html.escape(name)}" directory="{SKELETONS}"></pl-file-download>'
         for name in skeletons
     )
     upload = " · ".join(say("platforms.pl_upload", accepted=" / ".join(spec.entries)).render(lang) for lang in LANGS)
+    checking = " · ".join(say("platforms.pl_check").render(lang) for lang in LANGS)
     return (
         "<pl-question-panel>\n"
-        f"{_task_html(spec)}"
+        f"{_task_html(spec, swapped)}"
         f"<p>{html.escape(label)}</p>\n<p>\n{downloads}\n</p>\n"
-        f"<p>{html.escape(upload)}</p>\n"
+        f"<p>{html.escape(upload)}</p>\n<p>{html.escape(checking)}</p>\n"
         "</pl-question-panel>\n\n"
         f'<pl-file-upload optional-file-names="{_attribute(list(spec.entries))}"></pl-file-upload>\n\n'
         "<pl-submission-panel>\n"
@@ -98,7 +108,7 @@ def info_json(export: PrairieLearnExport, timeout_s: int) -> dict[str, Any]:
     spec = export.spec
     return {
         "uuid": question_uuid(spec.id),
-        "title": spec.title,
+        "title": spec.title_in(export.settings.lang),
         "topic": export.topic,
         "tags": [spec.id, spec.framework],
         "type": "v3",
@@ -127,10 +137,13 @@ def export_prairielearn(export: PrairieLearnExport, out: Path) -> Question:
     out.mkdir(parents=True, exist_ok=True)
     info = json.dumps(info_json(export, timeout), indent=2, ensure_ascii=False)
     (out / "info.json").write_text(info + "\n", encoding="utf-8")
-    (out / "question.html").write_text(question_html(spec), encoding="utf-8")
+    (out / "question.html").write_text(question_html(spec, settings.dataset), encoding="utf-8")
     for folder in (out / "tests", out / SKELETONS):
         shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(spec.folder, out / "tests" / ASSIGNMENT_DIR, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    readme = shipped_readme(spec, settings.dataset)
+    if readme is not None:
+        (out / "tests" / ASSIGNMENT_DIR / "README.md").write_text(readme, encoding="utf-8")
     (out / SKELETONS).mkdir()
     for name in spec.entries:
         if (spec.folder / name).is_file():
