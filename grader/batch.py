@@ -4,13 +4,16 @@ session, and write every output (per-student results and feedback, gradebook, JU
 Each assignment has its own folder under `--out`, so grading a second assignment into the same place keeps the first:
 
     OUT/<assignment>/<student>/results.json, feedback.md, prairielearn.json, history/
-    OUT/<assignment>/gradebook.csv, junit.xml, report.html   (for a class: more than one submission, or a class folder)
+    OUT/<assignment>/gradebook.csv, junit.xml, report.html, canvas.csv, lms.csv
+                                           (for a class: more than one submission, or a class folder)
+    OUT/<assignment>/term.json             the roster, due date and adjustments this assignment uses (`grader.term`)
+    OUT/<assignment>/similarity.csv        for a class: pairs whose code is alike (`grader.similarity`)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
 
@@ -19,13 +22,19 @@ from rich.console import Console
 from grader import cluster, reports
 from grader.grading import GradeOptions, missing_result
 from grader.job import Submission
+from grader.messages import say
+from grader.names import safe_name
 from grader.results import AssignmentResult, gradescope
 from grader.session import Session, missing_key, outputs_digest, record, run_with_progress
+from grader.similarity import SimilarityOptions, run_step
 from grader.spec import AssignmentSpec
 from grader.submissions import Accepted, Missing, discover, entry_files, find_submission, unique_names
+from grader.term import policy as term_policy
+from grader.term.adjustments import record_history
+from grader.term.policy import TermPolicy
 
 DIGEST_FILE = ".outputs.sha256"
-CLASS_FILES = ("gradebook.csv", "junit.xml", "report.html")
+CLASS_FILES = ("gradebook.csv", "junit.xml", "report.html", "canvas.csv", "lms.csv")
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,10 @@ class BatchOptions:
     """A Dask scheduler's address: each submission is graded as a task on its cluster (`grader.cluster`)."""
     per_gpu: int | None = None
     """With `--device cuda`: at most this many submissions at once on each GPU (default: the jobs spread evenly)."""
+    term: TermPolicy = field(default_factory=TermPolicy)
+    """The roster, the late policy and the adjustments (`grader.term`), applied to every output."""
+    similarity: SimilarityOptions = field(default_factory=SimilarityOptions)
+    """The instructor's report of code alike across the class (`grader.similarity`); it never changes a score."""
 
 
 @dataclass(frozen=True)
@@ -122,19 +135,64 @@ def grade_class(
     is_class = collected.is_class or (out / CLASS_FILES[0]).is_file()
     # One student regraded into a class's folder: the class outputs keep the whole class, with the new result.
     shown = classmates(out, results) + results if is_class and not collected.is_class else results
-    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}", f"class={is_class}"]
+    if batch.term.active:
+        shown, results = _with_term(batch.term, spec, out, collected, shown, results, batch, console)
+    similar = run_step(
+        spec,
+        collected.submissions,
+        batch.similarity,
+        class_outputs=is_class,
+        whole_class=collected.is_class,
+        lang=batch.lang,
+        notify=lambda text: console.print(text, markup=False),
+        out=out,
+    )
+    settings = [*batch.formats, batch.lang, spec.id, f"reveal={batch.reveal}", f"class={is_class}", similar.digest]
     digest = outputs_digest(shown, [*settings, *collected.unrecognised])
     marker = out / DIGEST_FILE
-    expected = CLASS_FILES if is_class else ()
+    expected = (*CLASS_FILES, *similar.files) if is_class else ()
     if marker.is_file() and marker.read_text(encoding="utf-8") == digest and all((out / f).is_file() for f in expected):
         return results
-    title = f"{spec.id}: {spec.title}"
-    summary = reports.ClassSummary(title, perf_counter() - started, collected.unrecognised, is_class)
+    title = f"{spec.id}: {spec.title_in(batch.lang)}"
+    summary = reports.ClassSummary(title, perf_counter() - started, collected.unrecognised, is_class, similar.sections)
     reports.write_class_outputs(
         shown, out, lang=batch.lang, formats=batch.formats, summary=summary, reveal=batch.reveal
     )
+    similar.write(out)
     marker.write_text(digest, encoding="utf-8")
     return results
+
+
+def _with_term(
+    policy: TermPolicy,
+    spec: AssignmentSpec,
+    out: Path,
+    collected: Collected,
+    shown: list[AssignmentResult],
+    fresh: list[AssignmentResult],
+    batch: BatchOptions,
+    console: Console,
+) -> tuple[list[AssignmentResult], list[AssignmentResult]]:
+    """Everyone on the roster without a result becomes `missing`; then every result gets its term record, and each
+    student's adjustments history is brought up to date. Returns (all the class, this session's own)."""
+    taken = {result.submission for result in shown}
+    reason = say("term.not_submitted")
+    absent = []
+    for enrolled in term_policy.absent(policy, shown):
+        name = unique_names([Submission(n, Path()) for n in (*taken, safe_name(enrolled.folder_name))])[-1].name
+        taken.add(name)
+        result = missing_result(spec, name, reason, batch.lang, enrolled.shown)
+        absent.append(record(result, out / name, missing_key(spec, reason), batch.force))
+    times = {submission.name: submission.submitted_at for submission in collected.submissions}
+    everyone = term_policy.apply(policy, [*shown, *absent], times)
+    if policy.adjustments is not None:
+        for result in everyone:
+            record_history(out / result.submission, result.term.adjustments if result.term else ())
+    for row in term_policy.unclaimed(policy, everyone):
+        text = say("term.unclaimed_adjustment", student=row.student, check=row.check).render(batch.lang)
+        console.print(text, markup=False, style="yellow")
+    own = {result.submission for result in [*fresh, *absent]}
+    return everyone, [result for result in everyone if result.submission in own]
 
 
 def classmates(out: Path, regraded: Sequence[AssignmentResult]) -> list[AssignmentResult]:

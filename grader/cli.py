@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader import batch, datasets, images
+from grader import batch, datasets, images, similarity
 from grader.classroom_ci import run_classroom
 from grader.cluster import ClusterError
 from grader.dataset_choice import DatasetChoiceError, choose_dataset
@@ -23,14 +23,16 @@ from grader.grading import GradeOptions, grade_submission, not_graded, spec_chec
 from grader.isolation import Mode, available
 from grader.job import Submission
 from grader.messages import DEFAULT_LANG, LANGS, render, say
+from grader.names import typed_path
 from grader.notebooks import conversion_notes
 from grader.platforms.cli import add_export_parser, cmd_export
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.student_console import print_checks, print_lines, progress_view
-from grader.student_run import TIMED_OUT, RunError, RunRequest, entry_file, run_student
+from grader.student_run import TIMED_OUT, RunError, RunRequest, entry_file, run_dataset, run_student
 from grader.submissions import Accepted, Missing, SubmissionError, find_submission, listing, submission_notes
+from grader.term.options import TermSetupError, add_term_options, term_policy
 
 console = Console(width=None if Console().is_terminal else 160)
 
@@ -124,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: their title and points only; `hidden` checks never)",
     )
     _add_run_options(grade, "full")
+    add_term_options(grade)
+    similarity.add_options(grade)
 
     classroom = commands.add_parser(
         "classroom", help="CI: grade one student repository and report points the GitHub Classroom way"
@@ -152,9 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="students: run your own file as __main__, with the course data served offline",
-        description="Run your file's `if __name__ == \"__main__\":` block (or a notebook's code cells, top to bottom) "
-        "in a scratch folder, with the dataset served the grader's way, so tf.keras.datasets.mnist.load_data() and "
-        "torchvision.datasets.MNIST(root='./data', download=True) work offline. Your output streams as it comes.",
+        description="Run your file's `if __name__ == \"__main__\":` block (or a notebook's code cells, top to bottom, "
+        "its Colab-only lines skipped) in grader-run/<assignment>/ beside your file, with the dataset served the "
+        "grader's way, so tf.keras.datasets.mnist.load_data() and torchvision.datasets.MNIST(root='./data', "
+        "download=True) work offline. Your output streams as it comes. The folder, with what your program saved, is "
+        "kept; an earlier run's folder is renamed <assignment>.1, .2, ...",
         epilog=f"Exit status: your program's own; {TIMED_OUT} when the time limit stopped it; 128+N when signal N "
         f"killed it; {USAGE} usage error.",
     )
@@ -246,8 +252,8 @@ def _grade_one(
         return grade_submission(spec, submission, dataset, options, progress=progress)
 
 
-def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
-    table = Table(title=f"{spec.id}: {spec.title}")
+def _table(spec: AssignmentSpec, results: list[AssignmentResult], lang: str) -> Table:
+    table = Table(title=f"{spec.id}: {spec.title_in(lang)}")
     table.add_column("submission")
     for check in spec.checks:
         table.add_column(check.id, justify="center")
@@ -256,6 +262,8 @@ def _table(spec: AssignmentSpec, results: list[AssignmentResult]) -> Table:
     for result in results:
         marks = ["[green]✓[/green]" if t.status is Status.PASSED else "[red]✗[/red]" for t in result.tests]
         score = f"{result.score:g}/{result.max_score:g}"
+        if result.final_score != result.score:  # adjusted or late: the verified points, then the course's
+            score = f"{result.score:g} → {result.final_score:g}/{result.max_score:g}"
         if result.status is SubmissionStatus.NOT_GRADED:
             score = "[yellow]not graded[/yellow]"
         elif result.status is SubmissionStatus.MISSING:
@@ -286,6 +294,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
     formats = tuple(dict.fromkeys(["gradescope", *(args.formats or [])]))
+    try:
+        policy, remembered = term_policy(spec, args, batch.assignment_folder(args.out, spec))
+    except TermSetupError as exc:
+        raise UsageError(str(exc)) from None
+    for line in remembered:
+        console.print(line, markup=False)
     options = batch.BatchOptions(
         args.out,
         args.jobs,
@@ -297,6 +311,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.stall_timeout,
         args.scheduler,
         args.per_gpu,
+        policy,
+        similarity=similarity.options_from(args),
     )
     dataset_name = _dataset_name(spec, args)
     _warn_if_unisolated(args.backend, args.lang)
@@ -313,12 +329,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except ClusterError as exc:
         raise UsageError(str(exc)) from None
     if len(results) <= TABLE_ROWS:
-        console.print(_table(spec, results))
+        console.print(_table(spec, results, args.lang))
     counts = {status: sum(r.status is status for r in results) for status in SubmissionStatus}
     folder = batch.assignment_folder(args.out, spec)
     where = f"results in {folder}/<student>/"
-    if collected.is_class:
-        where += f", class outputs in {folder}/ (gradebook.csv, junit.xml, report.html)"
+    if collected.is_class or policy.roster is not None:
+        where += f", class outputs in {folder}/ ({', '.join(batch.CLASS_FILES)})"
     console.print(
         f"{counts[SubmissionStatus.GRADED]} graded, {counts[SubmissionStatus.MISSING]} missing (no submission), "
         f"{counts[SubmissionStatus.NOT_GRADED]} not graded; {where}",
@@ -330,12 +346,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_classroom(args: argparse.Namespace) -> int:
     options = {"profile": args.profile, "backend": args.backend, "dataset": args.dataset, "data_dir": args.data_dir}
     return run_classroom(args.assignment, args.repo, args.out, os.environ, sys.stdout, lang=args.lang, **options)
-
-
-def _shown_path(path: Path) -> str:
-    """The file as the student would type it from here: relative to the current folder when inside it."""
-    absolute = path.absolute()
-    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -353,7 +363,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if isinstance(submission, Missing):  # refused (a link out of the folder): the student's to fix, not graded
         print_lines(console, render(say("submission.missing", reason=submission.reason), args.lang))
         return CHECKS_FAILED
-    shown = _shown_path(submission.entry)
+    shown = typed_path(submission.entry)
     if args.submission is None and accepted.is_skeleton(submission.entry):
         raise UsageError(say("cli.check_only_skeleton", id=spec.id, file=shown).render(args.lang))
     print_lines(console, render(say("cli.check_file", file=shown), args.lang))
@@ -373,10 +383,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     spec = _spec(args.assignment)
     try:
         file = entry_file(args.submission or Path.cwd(), spec)
-        dataset = datasets.load(_dataset_name(spec, args), args.data_dir)
+        choice = run_dataset(spec, args.dataset, args.data_dir)  # worded as serving the data, not grading on it
+        if choice.note is not None:
+            print_lines(console, render(choice.note, args.lang))
+        dataset = datasets.load(choice.name, args.data_dir)
         request = RunRequest(spec, file, dataset, args.profile, args.time_limit, args.device, args.lang)
         return run_student(request, lambda text: print_lines(console, text)).status
-    except (RunError, datasets.DatasetError) as exc:
+    except (RunError, DatasetChoiceError, datasets.DatasetError) as exc:
         raise UsageError(str(exc)) from None
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ class Submission:
     """Those of `others` that are the assignment's unchanged skeleton."""
     label: str = ""
     """The student's name as shown in every output; empty: the same as `name`."""
+    submitted_at: datetime | None = None
+    """When it was handed in, where the layout says (a Gradescope export, a Classroom clone's last commit)."""
 
     @property
     def shown(self) -> str:

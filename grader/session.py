@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
+import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -29,7 +30,7 @@ from grader.job import Submission, submission_files
 from grader.messages import Text
 from grader.results import AssignmentResult, SubmissionStatus, gradescope
 from grader.runners import RUNNERS
-from grader.spec import SPEC_FILE, AssignmentSpec
+from grader.spec import SPEC_FILE, TERM_KEYS, AssignmentSpec
 from grader.watchdog import Watchdog
 
 STALL_MARGIN_S = 60.0
@@ -84,8 +85,14 @@ def environment_fingerprint(backend: str) -> str:
 
 
 def _spec_digest(spec: AssignmentSpec) -> str:
+    """The spec file's content, less the keys that set the course's policy (a due date): changing those re-applies
+    the policy to every result without regrading anyone."""
     spec_file = spec.folder / SPEC_FILE if spec.folder else None
-    return _digest([spec_file.read_bytes() if spec_file and spec_file.is_file() else repr(spec)])
+    if not (spec_file and spec_file.is_file()):
+        return _digest([repr(replace(spec, due=None))])
+    raw = yaml.safe_load(spec_file.read_bytes())
+    graded = {key: value for key, value in raw.items() if key not in TERM_KEYS} if isinstance(raw, dict) else raw
+    return _digest([json.dumps(graded, sort_keys=True, default=str)])
 
 
 @dataclass(frozen=True)
@@ -277,5 +284,9 @@ def missing_key(spec: AssignmentSpec, reason: Text) -> str:
 def outputs_digest(results: Sequence[AssignmentResult], settings: Sequence[str]) -> str:
     """Identifies the class outputs (gradebook, report, ...) a set of results produces, so a rerun that changed
     nothing can leave them as they are instead of redrawing every plot."""
-    parts = [f"{r.submission}:{r.status.value}:{r.provenance.get('cache_key', '')}:{r.score}" for r in results]
+    parts = [
+        f"{r.submission}:{r.status.value}:{r.provenance.get('cache_key', '')}:{r.score}:"
+        + (json.dumps(r.term.to_dict(), sort_keys=True) if r.term is not None else "")
+        for r in results
+    ]
     return _digest([*settings, *parts])

@@ -17,6 +17,7 @@ from pydantic.dataclasses import dataclass
 
 from grader.messages import CATALOGUE, DEFAULT_LANG, render, say
 from grader.sandbox.layout import PROBE_NAMES, normalize
+from grader.term.clock import parse_moment, shown
 
 # The repository's assignments/, or where an image or an installation keeps them (GRADER_ASSIGNMENTS_DIR).
 ASSIGNMENTS_DIR = Path(os.environ.get("GRADER_ASSIGNMENTS_DIR") or Path(__file__).resolve().parents[1] / "assignments")
@@ -117,6 +118,36 @@ class Handoff:
     max_mb: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1024)] = 64
 
 
+def _moment(value: object) -> object:
+    return shown(parse_moment(value))
+
+
+Share = Annotated[float, BeforeValidator(_number), Field(ge=0, le=1)]
+
+
+@dataclass(frozen=True, config=_STRICT)
+class LateSpec:
+    """The late policy: `per_day` of the score for each day or part of one past the due date (after `grace_minutes`),
+    at most `cap`. Shares of the score: 0.1 is 10 %."""
+
+    per_day: Share = 0.0
+    cap: Share = 1.0
+    grace_minutes: Annotated[int, BeforeValidator(_integer), Field(ge=0)] = 0
+
+
+@dataclass(frozen=True, config=_STRICT)
+class DueSpec:
+    """When the assignment is due (ISO 8601 with a UTC offset), and what lateness costs. Neither is part of the
+    results' cache key: moving a due date never regrades anyone."""
+
+    at: Annotated[str, BeforeValidator(_moment)]
+    late: LateSpec = LateSpec()
+
+
+TERM_KEYS = ("due",)
+"""Spec keys that decide the course's policy, not a grade: left out of the cache key."""
+
+
 @dataclass(frozen=True, config=_STRICT)
 class Wording:
     """Words an instructor writes in a spec in both languages (`{en: ..., ko: ...}`); a plain string is one wording
@@ -164,7 +195,8 @@ class CheckSpec:
 @dataclass(frozen=True, config=_STRICT)
 class AssignmentSpec:
     id: StrictStr
-    title: StrictStr
+    title: Words
+    """A plain string, or `{en: ..., ko: ...}`: every output words it in its session's language (`title_in`)."""
     section: StrictStr
     framework: Framework
     entries: Annotated[tuple[StrictStr, ...], Field(min_length=1)]
@@ -180,7 +212,11 @@ class AssignmentSpec:
     """The one run's probe; an assignment of several runs declares `runs` instead."""
     runs: tuple[RunSpec, ...] = ()
     handoff: Handoff | None = None
+    due: DueSpec | None = None
     folder: Path | None = None
+
+    def title_in(self, lang: str = DEFAULT_LANG) -> str:
+        return str(render(self.title, lang))
 
     @property
     def stages(self) -> tuple[RunSpec, ...]:

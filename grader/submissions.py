@@ -18,6 +18,7 @@ from grader.job import Submission, unusable_helpers
 from grader.messages import Either, Text, say
 from grader.names import display_name, safe_name
 from grader.spec import AssignmentSpec
+from grader.term.submitted import last_commit, recorded
 
 GRADESCOPE_METADATA = "submission_metadata.yml"
 _GRADESCOPE_FOLDER = re.compile(r"submission_(\d+)")
@@ -225,7 +226,7 @@ def locate_entry(folder: Path, accepted: Accepted) -> list[Path] | Text:
     if located:
         return _all_checked(located, folder, root)
     code = [str(path) for path in files if path.suffix in accepted.suffixes]
-    kinds = " or ".join(f"*{suffix}" for suffix in accepted.suffixes)
+    kinds = Either(tuple(f"*{suffix}" for suffix in accepted.suffixes))
     if code:
         found = say("submission.found_only", files=listing(code))
     elif files:
@@ -305,9 +306,12 @@ def _gradescope(folder: Path, accepted: Accepted) -> list[Submission | Missing]:
     keys = {str(k) for k in metadata if _GRADESCOPE_FOLDER.fullmatch(str(k))} | set(folders)
     found: list[Submission | Missing] = []
     for key in sorted(keys, key=lambda k: int(k.partition("_")[2])):
-        name = _gradescope_name(metadata.get(key), key)
+        record = metadata.get(key)
+        name = _gradescope_name(record, key)
         if key in folders:
-            found.append(_student(name, folders[key], accepted))
+            student = _student(name, folders[key], accepted)
+            created = recorded(_field(record, "created_at")) if isinstance(record, dict) else None
+            found.append(replace(student, submitted_at=created) if isinstance(student, Submission) else student)
         else:
             absent = say("submission.no_export_folder", key=key, metadata=GRADESCOPE_METADATA)
             found.append(Missing(safe_name(name), absent, display_name(name)))
@@ -337,7 +341,7 @@ def discover(folder: Path, accepted: Accepted) -> Roster:
         used = {GRADESCOPE_METADATA, *(p.name for p in folders if _GRADESCOPE_FOLDER.fullmatch(p.name))}
     elif (prefix := _classroom_prefix(folders, bool(files), root)) is not None:
         layout = "github-classroom"
-        found = [_student(p.name[len(prefix) :], p, accepted) for p in folders]
+        found = [_committed(_student(p.name[len(prefix) :], p, accepted), p) for p in folders]
         used = {p.name for p in folders}
     else:
         layout = "folders"
@@ -350,6 +354,10 @@ def discover(folder: Path, accepted: Accepted) -> Roster:
         )
     unrecognised = tuple(p.name + ("/" if p.is_dir() else "") for p in entries if p.name not in used)
     return _roster(layout, found, unrecognised)
+
+
+def _committed(found: Submission | Missing, clone: Path) -> Submission | Missing:
+    return replace(found, submitted_at=last_commit(clone)) if isinstance(found, Submission) else found
 
 
 def _loose_files(files: list[Path], accepted: Accepted) -> list[Submission | Missing]:

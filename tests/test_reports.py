@@ -371,6 +371,8 @@ def test_write_class_outputs(tmp_path: Path, results: list[AssignmentResult]) ->
         "gradebook.csv",
         "junit.xml",
         "report.html",
+        "canvas.csv",
+        "lms.csv",
     ]
     assert all(p.is_file() for p in written)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(
@@ -383,7 +385,14 @@ def test_write_class_outputs(tmp_path: Path, results: list[AssignmentResult]) ->
 
 def test_write_class_outputs_only_defaults(tmp_path: Path, alice: AssignmentResult) -> None:
     written = write_class_outputs([alice], tmp_path, lang="en", formats=[], summary=ClassSummary("T"))
-    assert [p.name for p in written] == ["feedback.md", "gradebook.csv", "junit.xml", "report.html"]
+    assert [p.name for p in written] == [
+        "feedback.md",
+        "gradebook.csv",
+        "junit.xml",
+        "report.html",
+        "canvas.csv",
+        "lms.csv",
+    ]
 
 
 @pytest.mark.parametrize("name", ["../evil", "a/b", ".hidden", "", "a\\b"])
@@ -555,3 +564,9 @@ def test_report_renders_in_chromium(tmp_path: Path, chromium: str, results: list
     assert len(colours) > 50  # plots and text, not a flat fill
     green = np.array([int(PASS_COLOUR[i : i + 2], 16) for i in (1, 3, 5)]) / 255
     assert (np.abs(pixels - green).max(axis=-1) < 0.05).sum() > 5000  # the pass-rate bars: the PNGs were drawn
+
+
+def test_prairielearn_says_not_graded_in_the_students_language(carol: AssignmentResult) -> None:
+    korean = to_prairielearn(carol, "ko")
+    assert korean["gradable"] is False and korean["message"].startswith("채점되지 않음")
+    assert to_prairielearn(carol, "en")["message"].startswith("Not graded")

@@ -110,6 +110,7 @@ def placeholders(template: str) -> set[str]:
 # Every area's messages, registered once the helpers above exist.
 from grader.messages import (  # noqa: E402, F401
     checks,
+    classroom,
     cli,
     cluster,
     feedback,
@@ -120,7 +121,9 @@ from grader.messages import (  # noqa: E402, F401
     report,
     sandbox,
     saving,
+    similarity,
     stages,
+    term,
     titles,
     torch_saving,
 )

@@ -5,6 +5,7 @@
                                       earlier one is removed when it is not, so nothing stale sits beside the rest)
     OUT/<student>/feedback.md         always, in the chosen language
     OUT/gradebook.csv, OUT/junit.xml, OUT/report.html   for a class (`ClassSummary.is_class`)
+    OUT/canvas.csv, OUT/lms.csv       the final scores for Canvas's gradebook import and for other LMSs (`lms`)
 
 A not-graded submission is shown as "not graded" in every one of them, never as 0 points; a missing one as "missing",
 apart from the graded ones.
@@ -19,8 +20,9 @@ from pathlib import Path
 from grader.reports import feedback, gradebook, html_report, junit, prairielearn
 from grader.reports.feedback import render_feedback, write_feedback
 from grader.reports.gradebook import write_gradebook
-from grader.reports.html_report import write_report
+from grader.reports.html_report import ExtraSection, write_report
 from grader.reports.junit import write_junit
+from grader.reports.lms import write_lms
 from grader.reports.prairielearn import to_prairielearn
 from grader.results import AssignmentResult, gradescope
 
@@ -50,6 +52,8 @@ class ClassSummary:
     wall_s: float | None = None
     unrecognised: tuple[str, ...] = ()
     is_class: bool = True
+    sections: tuple[ExtraSection, ...] = ()
+    """Sections other rooms add to report.html (the similarity report)."""
 
 
 def write_class_outputs(
@@ -84,7 +88,9 @@ def write_class_outputs(
     if summary.is_class:
         written.append(write_gradebook(results, out / gradebook.FILENAME, lang))
         written.append(write_junit(results, out / junit.FILENAME, summary.wall_s))
-        written.append(write_report(results, out / html_report.FILENAME, summary.title, lang, summary.unrecognised))
+        report = out / html_report.FILENAME
+        written.append(write_report(results, report, summary.title, lang, summary.unrecognised, summary.sections))
+        written += write_lms(results, out)
     return written
 
 

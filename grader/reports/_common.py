@@ -22,6 +22,14 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path
     return path
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A name like `=HYPERLINK(...)` would run as a formula when a CSV is opened in a spreadsheet: quoted instead."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def first_line(text: str) -> str:
     """The first non-blank line: enough to say why in a table cell or an XML attribute."""
     return next((line.strip() for line in text.splitlines() if line.strip()), "")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.messages import check_lang, say
 from grader.reports._common import atomic_write_text, not_graded_reason, points
+from grader.reports.term_text import term_lines
 from grader.reports.visibility import shown, split
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
 
@@ -42,6 +43,8 @@ def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -
         lines += [f"- **{text('missing')}**", "", f"## {text('missing_reason')}", "", fenced(result.output)]
         lines += ["", f"## {text('checks')}", ""]
         lines += [f"- {test.name}: {text('missing_short')}" for test in result.tests]
+        course = term_lines(result, lang)
+        lines += ["", f"## {say('term.heading').render(lang)}", "", fenced("\n".join(course))] if course else []
         return "\n".join(lines) + "\n"
     visible, withheld = split(result.tests, reveal)
     if withheld:
@@ -51,6 +54,9 @@ def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -
     else:
         lines.append(f"- **{text('total', score=points(result.score), max=points(result.max_score))}**")
     lines += [f"- {text('accuracy', **figures)}" for figures in _accuracy(tuple(visible))]
+    course = term_lines(result, lang, frozenset(test.check_id for test in withheld))
+    if course:  # the due date, the penalty and the instructor's adjustments (their reasons: fenced)
+        lines += ["", f"## {say('term.heading').render(lang)}", "", fenced("\n".join(course))]
     notes = [note for note in result.provenance.get("notes", []) if isinstance(note, str) and note.strip()]
     if notes:  # which file was graded; a notebook's cells that were not run, and why (a cell's code: fenced)
         lines += ["", f"## {text('how_graded')}", "", fenced("\n".join(notes))]

@@ -6,7 +6,8 @@ line, and for a graded one what kept its code from running (the first problem `r
 manual review (in the session's language). `student` is the name as
 people write it (김철수), `folder` the results folder it was graded into. When a result replaced an
 earlier one (a regrade), `previous` and `change` show the earlier total and the difference (the earlier file is in
-`<student>/history/`).
+`<student>/history/`). With a roster, a due date or adjustments (`grader.term`), the course's columns follow: who
+the student is on the roster, when they submitted, how late, the penalty, the adjustments and the final score.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.messages import say
-from grader.reports._common import atomic_write_text, first_line, manual_reviews, not_graded_reason, points
+from grader.reports._common import (
+    atomic_write_text,
+    first_line,
+    manual_reviews,
+    not_graded_reason,
+    points,
+    spreadsheet_cell,
+)
+from grader.reports.term_cells import term_cells, term_columns
 from grader.results import AssignmentResult, SubmissionStatus
 
 FILENAME = "gradebook.csv"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_columns(results: Sequence[AssignmentResult]) -> list[str]:
@@ -38,21 +46,23 @@ def rows(results: Sequence[AssignmentResult], lang: str = "en") -> list[list[str
     regraded = any(result.provenance.get("previous") for result in results)
     table = [["student", "folder", "assignment", *checks, "total", "max", "status", "time_s", "note"]]
     table[0] += ["previous", "change"] if regraded else []
+    columns = term_columns(results)
+    table[0] += columns
     for result in sorted(results, key=lambda r: (r.shown, r.assignment)):
         graded = result.status is SubmissionStatus.GRADED
         earned = {test.check_id: points(test.score) for test in result.tests} if graded else {}
         row = [
-            _text_cell(result.shown),
-            _text_cell(result.submission),
-            _text_cell(result.assignment),
+            spreadsheet_cell(result.shown),
+            spreadsheet_cell(result.submission),
+            spreadsheet_cell(result.assignment),
             *(earned.get(check, "") for check in checks),
             points(result.score) if graded else "",
             points(result.max_score),
             result.status.value,
             f"{result.execution_time:.3f}",
-            _text_cell(_note(result, lang)),
+            spreadsheet_cell(_note(result, lang)),
         ]
-        table.append(row + (_change(result) if regraded else []))
+        table.append(row + (_change(result) if regraded else []) + term_cells(result, columns))
     return table
 
 
@@ -63,6 +73,7 @@ def _note(result: AssignmentResult, lang: str) -> str:
         return first_line(result.output)
     review = manual_reviews(result)
     parts = [_runs_problem(result)]
+    parts.append(say("term.not_on_roster").render(lang) if result.term and result.term.on_roster is False else "")
     parts.append(say("report.manual_review_note", checks=", ".join(review)).render(lang) if review else "")
     return "; ".join(part for part in parts if part)
 
@@ -95,8 +106,3 @@ def write_gradebook(results: Sequence[AssignmentResult], path: Path, lang: str =
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows(results, lang))
     return atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig")
-
-
-def _text_cell(text: str) -> str:
-    # A name like `=HYPERLINK(...)` would run as a formula when the gradebook is opened in a spreadsheet.
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text

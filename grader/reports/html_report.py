@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from grader.messages import check_lang, say
 from grader.reports._common import atomic_write_text, excerpt, first_line, manual_reviews, not_graded_reason, points
 from grader.reports.gradebook import check_columns
+from grader.reports.term_html import term_sections
 from grader.results import AssignmentResult, Status, SubmissionStatus
 
 if TYPE_CHECKING:
@@ -91,8 +92,21 @@ def reviews(results: Sequence[AssignmentResult]) -> list[Failure]:
     return rows
 
 
+@dataclass(frozen=True)
+class ExtraSection:
+    """A section another room renders for this page (the similarity report, `grader.similarity`): HTML that room has
+    escaped itself, added after the page's own sections, and the CSS it needs, added to the page's."""
+
+    html: str
+    css: str = ""
+
+
 def render_report(
-    results: Sequence[AssignmentResult], title: str, lang: str = "en", unrecognised: Sequence[str] = ()
+    results: Sequence[AssignmentResult],
+    title: str,
+    lang: str = "en",
+    unrecognised: Sequence[str] = (),
+    sections: Sequence[ExtraSection] = (),
 ) -> str:
     check_lang(lang)
 
@@ -119,12 +133,15 @@ def render_report(
     if missing:
         rows = [Failure(r.shown, r.assignment, "", first_line(r.output)) for r in missing]
         body += [f"<h2>{html.escape(text('missing_heading'))}</h2>", _failure_table(rows, text, with_check=False)]
+    body += term_sections(results, lang)
     if unrecognised:
         items = "".join(f"<li>{html.escape(name)}</li>" for name in unrecognised)
         body += [f"<h2>{html.escape(text('unrecognised'))}</h2>", f"<ul>{items}</ul>"]
+    body += [section.html for section in sections]
+    css = _CSS + "".join(section.css for section in sections)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
@@ -136,8 +153,9 @@ def write_report(
     title: str,
     lang: str = "en",
     unrecognised: Sequence[str] = (),
+    sections: Sequence[ExtraSection] = (),
 ) -> Path:
-    return atomic_write_text(path, render_report(results, title, lang, unrecognised))
+    return atomic_write_text(path, render_report(results, title, lang, unrecognised, sections))
 
 
 def _summary(

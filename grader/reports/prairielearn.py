@@ -14,14 +14,11 @@ from typing import Any
 
 from grader.messages import say
 from grader.reports._common import atomic_write_text, first_line, not_graded_reason, points
+from grader.reports.term_text import term_lines
 from grader.reports.visibility import split
 from grader.results import AssignmentResult, SubmissionStatus, TestResult
 
 FILENAME = "results.json"
-NOT_GRADED_MESSAGE = (
-    "Not graded: the autograder could not grade this submission. This is a problem with the grading system, "
-    "not your score; your instructor will re-run it."
-)
 
 
 def to_prairielearn(result: AssignmentResult, lang: str = "en", reveal: bool = False) -> dict[str, Any]:
@@ -31,7 +28,7 @@ def to_prairielearn(result: AssignmentResult, lang: str = "en", reveal: bool = F
         reason = not_graded_reason(result)
         return {
             "gradable": False,
-            "message": NOT_GRADED_MESSAGE,
+            "message": say("prairielearn.not_graded").render(lang),
             "format_errors": [first_line(reason)],
             "output": result.output,
             "tests": [],
@@ -44,12 +41,14 @@ def to_prairielearn(result: AssignmentResult, lang: str = "en", reveal: bool = F
             "output": result.output,
             "tests": [],
         }
-    fraction = result.score / result.max_score if result.max_score > 0 else 0.0
+    fraction = result.final_score / result.max_score if result.max_score > 0 else 0.0
     visible, withheld = split(result.tests, reveal)
+    message = say("prairielearn.points", score=points(result.score), total=points(result.max_score)).render(lang)
+    course = term_lines(result, lang, frozenset(test.check_id for test in withheld))
     return {
         "gradable": True,
         "score": round(min(max(fraction, 0.0), 1.0), 6),
-        "message": say("prairielearn.points", score=points(result.score), total=points(result.max_score)).render(lang),
+        "message": "\n".join([message, *course]),
         "output": result.output,
         "tests": [*(_test(test) for test in visible), *_folded(withheld, lang)],
     }

@@ -9,14 +9,16 @@ from typing import Any
 
 from grader import course_key
 from grader.results.model import AssignmentResult, SubmissionStatus, TestResult
+from grader.results.term import TermRecord
 
 FILENAME = "results.json"
 SIGNATURE = "signature"
 
 
 def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
+    """`score` is what the course records (`final_score`); the tests keep the points the grader verified."""
     return {
-        "score": result.score,
+        "score": result.final_score,
         "execution_time": round(result.execution_time, 3),
         "output": result.output,
         "output_format": "text",
@@ -41,6 +43,7 @@ def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
             "metrics": {test.check_id: dict(test.metrics) for test in result.tests},
             "training_loss": list(result.training_loss),
             "provenance": dict(result.provenance),
+            **({"term": result.term.to_dict()} if result.term is not None else {}),
         },
     }
 
@@ -63,6 +66,7 @@ def from_gradescope(data: dict[str, Any]) -> AssignmentResult:
         provenance={k: v for k, v in extra.get("provenance", {}).items() if k != SIGNATURE},
         training_loss=tuple(float(x) for x in extra.get("training_loss", ())),
         student="" if extra.get("student") == extra["submission"] else str(extra.get("student", "")),
+        term=TermRecord.from_dict(extra["term"]) if extra.get("term") else None,
     )
 
 

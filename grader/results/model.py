@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from grader.results.term import TermRecord
+
 
 class Status(StrEnum):
     PASSED = "passed"
@@ -72,6 +74,8 @@ class AssignmentResult:
     """Mean training loss per epoch as the training observed it; for reports, never for scores."""
     student: str = ""
     """The student as people know them (Unicode kept); `submission` is the results folder's name. Empty: the same."""
+    term: TermRecord | None = None
+    """Roster, lateness and adjustments (`grader.term`); None where no course policy was applied."""
 
     @property
     def shown(self) -> str:
@@ -86,6 +90,11 @@ class AssignmentResult:
     def max_score(self) -> float:
         return round(sum(test.max_score for test in self.tests), 6)
 
+    @property
+    def final_score(self) -> float:
+        """What the course records: the verified score with the term's adjustments and late penalty."""
+        return self.term.final(self.score) if self.term is not None else self.score
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "assignment": self.assignment,
@@ -97,6 +106,7 @@ class AssignmentResult:
             "provenance": dict(self.provenance),
             "training_loss": list(self.training_loss),
             "student": self.student,
+            **({"term": self.term.to_dict()} if self.term is not None else {}),
         }
 
     @classmethod
@@ -111,4 +121,5 @@ class AssignmentResult:
             provenance=dict(data.get("provenance", {})),
             training_loss=tuple(float(x) for x in data.get("training_loss", ())),
             student=str(data.get("student", "")),
+            term=TermRecord.from_dict(data["term"]) if data.get("term") else None,
         )
