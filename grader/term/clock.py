@@ -4,7 +4,7 @@ due date in the spec, on the command line, in `extensions.csv` and a Gradescope 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 _GRADESCOPE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?\s*([+-]\d{2}):?(\d{2})$")
 
@@ -39,11 +39,3 @@ def shown(moment: datetime) -> str:
     """ISO 8601 to the second, offset kept: what every output writes."""
     return moment.replace(microsecond=0).isoformat()
 
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def end_of_day(day: date, like: datetime) -> datetime:
-    """23:59:59 of `day` in the offset of `like` (an extension given as a date keeps the due date's zone)."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=like.tzinfo)
