@@ -1,5 +1,6 @@
-"""Sessions: `tests` (the suite), `lint` (ruff), `grade` (grade the bundled examples, or pass `grader grade` arguments
-after `--`), `images` (the Docker grading images), `calibrate` (re-measure accuracy thresholds on the references)."""
+"""Sessions: `tests` (the suite), `quick` (its unit tests alone), `lint` (ruff), `docs` (the documentation site, built
+strictly), `grade` (grade the bundled examples, or pass `grader grade` arguments after `--`), `images` (the Docker
+grading images), `calibrate` (re-measure accuracy thresholds on the references)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,28 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(default=False)
+def quick(session: nox.Session) -> None:
+    """The unit tests alone, in the tests session's environment: nothing graded through the pipeline, no Docker
+    (`pytest --quick`: every test marked `pipeline` is deselected, and one that runs student code anyway fails)."""
+    session.notify("tests", posargs=["--quick", *session.posargs])
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
     session.install("ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", "grader", "tests", "noxfile.py")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs.yml, docs/) into site/; `--strict` turns every warning, a broken link or
+    anchor and a page missing from the nav among them, into a failure."""
+    session.install("mkdocs>=1.6,<2", "mkdocs-material>=9.5,<10")
+    quiet = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every build; not a warning
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"), *session.posargs, env=quiet)
 
 
 def _assignment_first(args: list[str]) -> list[str]:
@@ -79,23 +96,23 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     chosen = session.posargs or ["overhead", "isolation", "replay", "session", "notebook", "threads"]
     if "overhead" in chosen:
-        session.run("python", "-m", "grader.benchmark")
+        session.run("python", "-m", "grader.bench.overhead")
     if "isolation" in chosen:
         session.install("-e", PROJECT)
-        session.run("python", "-m", "grader.benchmark_isolation")
+        session.run("python", "-m", "grader.bench.isolation")
     if "replay" in chosen:
         session.install("-e", PROJECT)
-        session.run("python", "-m", "grader.benchmark_replay")
+        session.run("python", "-m", "grader.bench.replay")
     if "session" in chosen:
-        session.run("python", "-m", "grader.benchmark_session")
+        session.run("python", "-m", "grader.bench.session")
     if "notebook" in chosen:
         session.install("-e", PROJECT)
-        session.run("python", "-m", "grader.benchmark_notebooks")
+        session.run("python", "-m", "grader.bench.notebooks")
     if "threads" in chosen:
-        session.run("python", "-m", "grader.benchmark_threads")
+        session.run("python", "-m", "grader.bench.threads")
     if "cluster" in chosen:
         session.install("-e", PROJECT)
-        session.run("python", "-m", "grader.benchmark_cluster")
+        session.run("python", "-m", "grader.bench.cluster")
 
 
 @nox.session

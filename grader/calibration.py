@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from grader import __version__
-from grader.datasets import Dataset
+from grader.data.datasets import Dataset
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.spec import AssignmentSpec

@@ -15,22 +15,24 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader import batch, datasets, images, similarity
-from grader.classroom_ci import run_classroom
-from grader.cluster import ClusterError
-from grader.dataset_choice import DatasetChoiceError, choose_dataset
+from grader import images, similarity
+from grader.cluster.coordinator import ClusterError
+from grader.data import datasets
+from grader.data.choice import DatasetChoiceError, choose_dataset
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.isolation import Mode, available
 from grader.job import Submission
 from grader.messages import DEFAULT_LANG, LANGS, render, say
 from grader.names import typed_path
-from grader.notebooks import conversion_notes
+from grader.notebooks.convert import conversion_notes
 from grader.platforms.cli import add_export_parser, cmd_export
+from grader.platforms.github_classroom.ci import run_classroom
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import RUNNERS
+from grader.session import batch
 from grader.spec import AssignmentSpec, SpecError, load_spec
-from grader.student_console import print_checks, print_lines, progress_view
-from grader.student_run import TIMED_OUT, RunError, RunRequest, entry_file, run_dataset, run_student
+from grader.student.console import print_checks, print_lines, progress_view
+from grader.student.run import TIMED_OUT, RunError, RunRequest, entry_file, run_dataset, run_student
 from grader.submissions import Accepted, Missing, SubmissionError, find_submission, listing, submission_notes
 from grader.term.options import TermSetupError, add_term_options, term_policy
 

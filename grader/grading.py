@@ -21,7 +21,7 @@ import numpy as np
 from grader import __version__
 from grader.artifacts import ArtifactError, Observation
 from grader.checks import CHECKS, CheckContext, Outcome
-from grader.datasets import Dataset
+from grader.data.datasets import Dataset
 from grader.job import Job, Submission, prepare
 from grader.messages import Text, render, say
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
@@ -44,7 +44,7 @@ class GradeOptions:
     cpus: float | None = None
     """A parallel session's CPU share per submission (None: the runner's default)."""
     gpu: str | None = None
-    """The GPU this submission is placed on (`grader.gpus`); None: whatever the host shows."""
+    """The GPU this submission is placed on (`grader.session.gpus`); None: whatever the host shows."""
     lang: str = "en"
     """The language every message of the result is written in (`en` or `ko`)."""
     split_key: str | None = None

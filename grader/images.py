@@ -17,7 +17,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from grader import __version__, datasets
+from grader import __version__
+from grader.data import datasets
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER_DIR = ROOT / "docker"

@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from grader import course_key, experiment
-from grader.datasets import Dataset, write_idx
+from grader import course_key
+from grader.data.datasets import Dataset, write_idx
 from grader.messages import Text
 from grader.names import display_name, is_utf8
-from grader.notebooks import NOTEBOOK_SUFFIX, write_module
+from grader.notebooks.convert import NOTEBOOK_SUFFIX, write_module
 from grader.sandbox.layout import TORCHVISION, artifacts_dir, work_dir
 from grader.spec import AssignmentSpec, Profile
+from grader.verification import experiment
 
 PROBE_ROWS = 20
 SAMPLE_ROWS = 64

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import course_key, datasets
+from grader import course_key
+from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission, missing_result
 from grader.job import Submission
 from grader.results import AssignmentResult
@@ -23,6 +24,46 @@ Grade = Callable[..., AssignmentResult]
 # One fixed course key for every test and every process a test starts: the held-out split (and so every accuracy the
 # expectations name) is the same on every machine, and no test writes a key into the home folder.
 os.environ[course_key.KEY_FILE_ENV] = str(ROOT / "tests" / "course.key")
+
+
+PIPELINE_FIXTURES = frozenset({"fashion"})
+"""Grading through the pipeline needs the real dataset: a test that asks for it (directly or through `grade`,
+`grade_as` or another fixture) grades, and so does every Docker or GPU test."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--quick", action="store_true", help="the unit tests alone: deselect `pipeline` (nox -s quick)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `pipeline` every test that grades; with --quick, run the others alone."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & PIPELINE_FIXTURES or any(item.get_closest_marker(m) for m in ("docker", "gpu", "slow")):
+            item.add_marker(pytest.mark.pipeline)
+    if config.getoption("--quick"):
+        deselected = [item for item in items if item.get_closest_marker("pipeline") is not None]
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item.get_closest_marker("pipeline") is None]
+
+
+@pytest.fixture(autouse=True)
+def _no_grading_in_the_quick_lane(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the quick lane, running student code (a grading's runs, a runner, `grader run`) fails the test: a test
+    that grades must be marked `pipeline`, so the lane stays a unit lane as tests are added."""
+    if not request.config.getoption("--quick"):
+        return
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("this test runs student code: mark it `pipeline` (or give it the `fashion` fixture)")
+
+    for target in (
+        "grader.grading.run_stages",
+        "grader.runners.local.LocalRunner.run",
+        "grader.runners.docker.DockerRunner.run",
+        "grader.student.run._execute",
+    ):
+        monkeypatch.setattr(target, refuse)
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from grader import datasets
+from grader.data import datasets
 
 from .conftest import ROOT
 from .test_examples import EXPECTED, SOLUTIONS, example_path

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
-from grader.results import SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import SubmissionStatus
 
 from .conftest import ROOT
 from .notebook_kit import write_notebook
@@ -187,6 +188,7 @@ def test_nox_grade_takes_the_class_form_of_the_arguments() -> None:
     assert noxfile._assignment_first(["01_tf_quickstart", "a.py"]) == ["01_tf_quickstart", "a.py"]
 
 
+@pytest.mark.pipeline
 def test_a_relative_class_path_with_loose_files_grades_as_pasted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,6 +207,7 @@ def test_a_relative_class_path_with_loose_files_grades_as_pasted(
     assert (tmp_path / "results" / "02_torch_loop" / "gradebook.csv").is_file()
 
 
+@pytest.mark.pipeline
 def test_regrading_one_student_keeps_the_class_outputs_in_step(tmp_path: Path) -> None:
     """`grader grade <id> class/bob` after the class was graded: bob's row in the gradebook, JUnit and report is his
     new result, and his classmates' rows are kept."""

@@ -1,4 +1,5 @@
-"""A whole class in one folder (`discover`) and GitHub Classroom CI (`grader.classroom_ci`, the workflow template)."""
+"""A whole class in one folder (`discover`) and GitHub Classroom CI (`grader.platforms.github_classroom.ci`, the
+workflow template)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader import datasets
-from grader.classroom_ci import classroom_result, report, run_classroom
+from grader.data import datasets
 from grader.grading import not_graded
 from grader.job import Submission
+from grader.platforms.github_classroom.ci import classroom_result, report, run_classroom
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.results import TestResult as CheckResult  # a module-level `Test*` name would be collected by pytest
 from grader.submissions import Accepted, SubmissionError, discover, safe_name, unique_names
@@ -26,7 +27,7 @@ from .conftest import ROOT
 ENTRY = "submission.py"
 ASSIGNMENT = "01_tf_quickstart"
 ACCEPTED = Accepted(("submission.py", "submission.ipynb"), ASSIGNMENT)
-TEMPLATE = ROOT / "grader" / "templates" / "classroom.yml"
+TEMPLATE = ROOT / "grader" / "platforms" / "github_classroom" / "templates" / "classroom.yml"
 CODE = "def load_data():\n    return None\n"
 
 # As Gradescope's "Export Submissions" writes it (Ruby symbols as keys), with the kinds of values it holds.

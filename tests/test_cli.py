@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import datasets
 from grader.cli import CHECKS_FAILED, main
-from grader.dataset_choice import DatasetChoiceError, choose_dataset
+from grader.data import datasets
+from grader.data.choice import DatasetChoiceError, choose_dataset
 from grader.spec import load_spec
 
 from .conftest import ROOT
@@ -18,6 +18,7 @@ from .conftest import ROOT
 SKELETON = ROOT / "assignments" / "01_tf_quickstart" / "submission.py"
 
 
+@pytest.mark.pipeline
 def test_grading_a_skeleton_works_even_though_the_student_scores_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     options = ["--dataset", "fashion-mnist", "--profile", "smoke", "--out", str(out)]
@@ -61,6 +62,7 @@ def test_missing_dataset_still_writes_a_result_per_submission(
     assert "grader data fetch fashion-mnist" in capsys.readouterr().err
 
 
+@pytest.mark.pipeline
 def test_check_shows_visible_checks_only(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", "01_tf_quickstart", str(SKELETON), "--dataset", "fashion-mnist"])  # named: checked as is
     assert code == CHECKS_FAILED

@@ -20,12 +20,17 @@ from typing import Any
 import pytest
 import yaml
 
-from grader import cli, cluster, cluster_task, datasets, session
-from grader.benchmark_cluster import start_scheduler, start_worker, stop
-from grader.cluster_task import Digests
+from grader import cli
+from grader.bench.cluster import start_scheduler, start_worker, stop
+from grader.cluster import coordinator as cluster
+from grader.cluster import task as cluster_task
+from grader.cluster.task import Digests
+from grader.data import datasets
 from grader.grading import GradeOptions
 from grader.job import Submission
-from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import AssignmentResult, Status, SubmissionStatus
+from grader.session import class_session as session
 from grader.spec import AssignmentSpec, load_spec
 
 from .conftest import ROOT

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import datasets
-from grader.datasets import DATASETS, DatasetError, DatasetFile, DatasetInfo
+from grader.data import datasets
+from grader.data.datasets import DATASETS, DatasetError, DatasetFile, DatasetInfo
 
 FILENAMES = {
     "train_images": "train-images-idx3-ubyte.gz",

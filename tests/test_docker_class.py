@@ -15,13 +15,14 @@ import yaml
 
 from grader import images
 from grader.cli import main
-from grader.results import SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import SubmissionStatus
 
 from .conftest import ROOT
 from .test_docker_backend import require_cpu_image
 
 pytestmark = pytest.mark.docker
-WORKFLOW = ROOT / "grader" / "templates" / "classroom.yml"
+WORKFLOW = ROOT / "grader" / "platforms" / "github_classroom" / "templates" / "classroom.yml"
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.results import Status, SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import Status, SubmissionStatus
 
 from .conftest import ROOT, Grade
 from .notebook_kit import cell_of, write_notebook

@@ -90,6 +90,7 @@ def assert_loses_exactly_its_checks(
         assert phrase in outputs[check_id], outputs[check_id]
 
 
+@pytest.mark.pipeline
 def test_a_submission_cannot_write_its_own_results(tmp_path: Path) -> None:
     out = tmp_path / "out"
     example = SOLUTIONS / "01_tf_quickstart" / "examples" / "writes_results.py"

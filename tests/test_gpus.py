@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grader.gpus import GpuError, GpuPool, visible_gpus
+from grader.session.gpus import GpuError, GpuPool, visible_gpus
 
 
 def test_visible_gpus_follow_cuda_visible_devices() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.history import archive_previous
-from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.results import TestResult as CheckResult
-from grader.session import record
+from grader.session.class_session import record
+from grader.session.history import archive_previous
 
 
 def _result(score: float) -> AssignmentResult:

@@ -15,12 +15,15 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from grader import datasets, host_threads, session
+from grader.data import datasets
 from grader.grading import GradeOptions, not_graded, spec_checks
 from grader.job import Submission
-from grader.reference import FORWARDS
-from grader.results import AssignmentResult, SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import AssignmentResult, SubmissionStatus
+from grader.session import class_session as session
+from grader.session import host_threads
 from grader.spec import AssignmentSpec, load_spec
+from grader.verification.reference import FORWARDS
 
 from .conftest import ROOT
 

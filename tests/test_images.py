@@ -22,6 +22,7 @@ def test_no_docker_command_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> Non
     assert images.inspect("grader-cpu:0.1.0") is None
 
 
+@pytest.mark.pipeline
 def test_grading_without_an_engine_is_not_graded_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reason = "no Docker engine is running: start it (as root: `dockerd &`), or grade with --backend local"
     monkeypatch.setattr("grader.runners.docker.engine_available", lambda: reason)

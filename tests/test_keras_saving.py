@@ -16,7 +16,7 @@ import yaml
 
 from grader.artifacts import Observation
 from grader.checks import CHECKS, CheckContext
-from grader.datasets import Dataset
+from grader.data.datasets import Dataset
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.messages import render

@@ -106,7 +106,7 @@ def test_gpus_are_hidden_on_cpu_and_left_as_the_host_set_them_on_cuda(
 GRADER_PARENT = """
 import sys
 from pathlib import Path
-from grader import datasets
+from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.spec import load_spec

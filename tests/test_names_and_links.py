@@ -29,6 +29,7 @@ def _results(out: Path, folder: str) -> dict[str, object]:
     return json.loads((out / "02_torch_loop" / folder / "results.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.pipeline
 def test_korean_names_keep_their_spelling_in_every_output(tmp_path: Path) -> None:
     cls = tmp_path / "class"
     for name in ("김철수", "이영희"):
@@ -55,6 +56,7 @@ def test_korean_names_keep_their_spelling_in_every_output(tmp_path: Path) -> Non
     assert "이영희" in feedback
 
 
+@pytest.mark.pipeline
 def test_a_file_named_dot_dot_dot_py_is_graded_inside_the_assignments_folder(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     odd = tmp_path / "in" / "...py"
@@ -68,6 +70,7 @@ def test_a_file_named_dot_dot_dot_py_is_graded_inside_the_assignments_folder(tmp
     assert folder.parent == out / "02_torch_loop"
 
 
+@pytest.mark.pipeline
 def test_a_helper_whose_name_is_not_utf8_is_graded_with_a_note(tmp_path: Path) -> None:
     folder = tmp_path / "dana"
     folder.mkdir()
@@ -108,6 +111,7 @@ def test_check_refuses_a_link_to_a_classmates_file(tmp_path: Path, capsys: pytes
     assert "submission.py is a symbolic link" in printed and "Traceback" not in printed
 
 
+@pytest.mark.pipeline
 def test_a_notebook_nested_too_deep_is_graded_as_invalid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     nested = "[" * 900 + "1" + "]" * 900
     notebook = tmp_path / "deep.ipynb"
@@ -125,6 +129,7 @@ def test_a_notebook_nested_too_deep_is_graded_as_invalid(tmp_path: Path, capsys:
     assert "Traceback" not in capsys.readouterr().out
 
 
+@pytest.mark.pipeline
 def test_a_notebook_whose_outputs_nest_deep_is_graded_as_written(tmp_path: Path) -> None:
     """Outputs are never read: however deeply a cell's output JSON nests, the code is graded."""
     source = SOLUTION.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.cli import CHECKS_FAILED, main
-from grader.notebooks import (
+from grader.notebooks.convert import (
     Cell,
     Notebook,
     NotebookError,
@@ -74,6 +74,7 @@ def test_statements_that_change_what_a_definition_reads_are_kept() -> None:
     assert module.unused_cells == (1, 4)  # `import torch` too: no definition reads it
 
 
+@pytest.mark.pipeline
 def test_a_too_deep_notebook_is_an_invalid_notebook_and_check_prints_no_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

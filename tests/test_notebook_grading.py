@@ -16,9 +16,9 @@ import nbformat
 import pytest
 
 from grader.cli import main
-from grader.reports import gradebook
-from grader.reports.feedback import render_feedback
-from grader.results import Status, SubmissionStatus, gradescope
+from grader.outputs import gradebook, gradescope
+from grader.outputs.feedback import render_feedback
+from grader.results import Status, SubmissionStatus
 
 from .conftest import ROOT, Grade
 from .notebook_kit import cell_of, write_notebook
@@ -121,6 +121,7 @@ def _skeleton(assignment: str) -> Path:
     return ROOT / "assignments" / assignment / "submission.py"
 
 
+@pytest.mark.pipeline
 def test_a_folder_with_both_files_grades_the_one_the_student_edited(tmp_path: Path) -> None:
     """The skeleton's `submission.py` left as handed out loses to the edited notebook; two edited files: the first
     accepted name wins, and the output says so."""
@@ -145,6 +146,7 @@ def test_a_folder_with_both_files_grades_the_one_the_student_edited(tmp_path: Pa
     assert jun.score < 10
 
 
+@pytest.mark.pipeline
 def test_class_layouts_of_notebooks(tmp_path: Path) -> None:
     """A Gradescope export, GitHub Classroom clones and loose `<student>.ipynb` files, all notebooks."""
     assignment = "02_torch_loop"
@@ -171,6 +173,7 @@ def test_class_layouts_of_notebooks(tmp_path: Path) -> None:
     assert "Graded file: fay.ipynb." in gradescope.read(out / assignment / "fay" / "results.json").output
 
 
+@pytest.mark.pipeline
 def test_grader_check_takes_a_notebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_notebook(tmp_path / "submission.ipynb", _source("02_torch_loop", "reference"))
     code = main(["check", "02_torch_loop", str(path), *SMOKE])

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.notebooks import read_notebook, to_module
+from grader.notebooks.convert import read_notebook, to_module
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(path.parent.name for path in (ROOT / "assignments").glob("*/assignment.yaml"))

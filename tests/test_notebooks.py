@@ -1,5 +1,5 @@
-"""Notebooks as the graded module (`grader.notebooks`): what is kept and what is not, where each line came from, and
-every way a notebook file can be broken. Host only: nothing here imports a framework."""
+"""Notebooks as the graded module (`grader.notebooks.convert`): what is kept and what is not, where each line came from,
+and every way a notebook file can be broken. Host only: nothing here imports a framework."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from grader.notebooks import NotebookError, cell_ranges, read_notebook, to_module, to_script, write_module
+from grader.notebooks.convert import NotebookError, cell_ranges, read_notebook, to_module, to_script, write_module
 from grader.sandbox.cells import CellMap
 
 COLAB = [

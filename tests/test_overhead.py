@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import datasets
-from grader.datasets import DatasetFile, DatasetInfo
+from grader.data import datasets
+from grader.data.datasets import DatasetFile, DatasetInfo
 from grader.job import Job, Submission, prepare
 from grader.runners.base import POLL_S, wait_for
 from grader.runners.docker import CGROUP_PARENT_ENV, DockerRunner

@@ -20,8 +20,9 @@ import pytest
 import yaml
 from packaging.utils import canonicalize_name
 
-from grader import course_key, datasets, images
+from grader import course_key, images
 from grader.cli import main
+from grader.data import datasets
 from grader.platforms import gradescope_entry, prairielearn_entry
 from grader.platforms.requirements import Locked, RequirementsError, closure, for_framework, read_lock
 from grader.platforms.settings import SETTINGS_FILE, PlatformSettings

@@ -1,6 +1,6 @@
 """Signs of life while student code runs: the sandbox counts the training's epochs and batches into progress.json
 (`grader.sandbox.progress`), the host reads them as untrusted, display-only data (`grader.runners.base`), and the
-console names the framework being loaded and shows the counts (`grader.student_console`)."""
+console names the framework being loaded and shows the counts (`grader.student.console`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from grader.datasets import Dataset
+from grader.data.datasets import Dataset
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.messages import render
@@ -25,7 +25,7 @@ from grader.runners.base import MAX_COUNT, PROGRESS_BYTES, ProgressWatch, Traini
 from grader.sandbox import progress
 from grader.sandbox.recorder import Recorder
 from grader.spec import load_spec
-from grader.student_console import StepLines, doing
+from grader.student.console import StepLines, doing
 
 from .conftest import ROOT
 

@@ -1,6 +1,6 @@
-"""The host's NumPy replay of the training experiment (`grader.replay`) against PyTorch itself: the same start, batches
-and SGD steps give the same weights, for a correct loop and for one without zero_grad, in the student's own layer
-order and settings; what it cannot rebuild, it says."""
+"""The host's NumPy replay of the training experiment (`grader.verification.replay`) against PyTorch itself: the same
+start, batches and SGD steps give the same weights, for a correct loop and for one without zero_grad, in the student's
+own layer order and settings; what it cannot rebuild, it says."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import torch
 from torch import nn
 
-from grader.experiment import MAX_BATCHES, MIN_BATCHES, plan
-from grader.replay import Model, ReplayUnsupported, trajectories
 from grader.sandbox import torch_common as tc
+from grader.verification.experiment import MAX_BATCHES, MIN_BATCHES, plan
+from grader.verification.replay import Model, ReplayUnsupported, trajectories
 
 LR = 0.05
 

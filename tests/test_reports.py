@@ -20,15 +20,15 @@ from matplotlib.image import imread
 
 from grader.grading import missing_result, not_graded
 from grader.messages import say
-from grader.reports import ClassSummary, write_class_outputs
-from grader.reports._common import not_graded_reason
-from grader.reports.feedback import render_feedback, write_feedback
-from grader.reports.gradebook import write_gradebook
-from grader.reports.html_report import PASS_COLOUR, render_report, write_report
-from grader.reports.junit import write_junit
-from grader.reports.prairielearn import to_prairielearn
-from grader.reports.prairielearn import write as write_prairielearn
-from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+from grader.outputs import ClassSummary, gradescope, write_class_outputs
+from grader.outputs._common import not_graded_reason
+from grader.outputs.feedback import render_feedback, write_feedback
+from grader.outputs.gradebook import write_gradebook
+from grader.outputs.html_report import PASS_COLOUR, render_report, write_report
+from grader.outputs.junit import write_junit
+from grader.outputs.prairielearn import to_prairielearn
+from grader.outputs.prairielearn import write as write_prairielearn
+from grader.results import AssignmentResult, Status, SubmissionStatus
 
 # Aliased: a module-level name starting with `Test` would be collected by pytest (and warn, which is an error here).
 from grader.results import TestResult as CheckResult

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from grader.grading import not_graded
-from grader.results import AssignmentResult, Status, SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import AssignmentResult, Status, SubmissionStatus
 
 # Aliased: a module-level name starting with `Test` would be collected by pytest (and warn, which is an error here).
 from grader.results import TestResult as CheckResult

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from grader import datasets, session
+from grader.data import datasets
 from grader.grading import GradeOptions, not_graded, spec_checks
 from grader.job import Submission, prepare
-from grader.results import AssignmentResult, SubmissionStatus, gradescope
+from grader.outputs import gradescope
+from grader.results import AssignmentResult, SubmissionStatus
 from grader.runners.base import thread_environment
 from grader.runners.docker import DockerCudaRunner, DockerRunner
 from grader.runners.local import sandbox_environment
+from grader.session import class_session as session
 from grader.spec import AssignmentSpec, load_spec
 
 from .conftest import ROOT

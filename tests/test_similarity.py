@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from copydetect.utils import filter_code
 
-from grader import batch
 from grader.cli import main
 from grader.job import Submission
-from grader.reports.html_report import render_report
+from grader.outputs.html_report import render_report
 from grader.results import AssignmentResult, SubmissionStatus
-from grader.session import Graded
+from grader.session import batch
+from grader.session.class_session import Graded
 from grader.similarity.engine import DEFAULT_THRESHOLD, Findings, compare
 from grader.similarity.report import FILENAME, csv_text, render_section, write_csv
 from grader.similarity.sources import (
@@ -219,7 +219,7 @@ def fake_grading(monkeypatch: pytest.MonkeyPatch) -> None:
         ]
 
     monkeypatch.setattr(batch, "run_with_progress", run)
-    monkeypatch.setattr("grader.datasets.locate", lambda *args: Path("/"))
+    monkeypatch.setattr("grader.data.datasets.locate", lambda *args: Path("/"))
 
 
 def test_grade_writes_the_csv_and_the_report_section_and_changes_no_score(

@@ -16,8 +16,8 @@ import yaml
 from grader.artifacts import Observation
 from grader.checks import CHECKS, CheckContext, Outcome
 from grader.messages import render
-from grader.reference import FORWARDS, ordered, softmax
 from grader.spec import SpecError, load_spec, parse_spec
+from grader.verification.reference import FORWARDS, ordered, softmax
 
 from .conftest import ROOT
 

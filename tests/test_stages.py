@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from grader import datasets
+from grader.data import datasets
 from grader.isolation import ARTIFACT_QUOTA, output_quota
 from grader.job import Job, Submission, prepare
 from grader.runners.base import RunOutcome, wait_for

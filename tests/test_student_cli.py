@@ -12,16 +12,18 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from grader import classroom_ci, cli, datasets, results
+from grader import cli, results
 from grader.cli import CHECKS_FAILED, build_parser, main
-from grader.datasets import Dataset
+from grader.data import datasets
+from grader.data.datasets import Dataset
 from grader.grading import GradeOptions
 from grader.messages import CATALOGUE
+from grader.platforms.github_classroom import ci as classroom_ci
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.runners import Progress
 from grader.runners.base import ProgressWatch, wait_for
-from grader.student_console import StepLines, wrap_block
-from grader.student_run import RUN_FOLDER, TIMED_OUT
+from grader.student.console import StepLines, wrap_block
+from grader.student.run import RUN_FOLDER, TIMED_OUT
 
 from .conftest import ROOT
 

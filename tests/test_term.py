@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from grader.cli import main
 from grader.grading import GradeOptions
-from grader.results import gradescope
-from grader.session import SessionKey
+from grader.outputs import gradescope
+from grader.session.class_session import SessionKey
 from grader.spec import SPEC_FILE, SpecError, load_spec
 from grader.term.adjustments import HISTORY, Requested, applied, read_adjustments, record_history
 from grader.term.clock import MomentError, parse_moment

@@ -14,12 +14,12 @@ import pytest
 
 from grader.artifacts import Observation
 from grader.checks import CHECKS, CheckContext, Outcome
-from grader.experiment import plan
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.messages import render
-from grader.replay import trajectories
 from grader.spec import load_spec
+from grader.verification.experiment import plan
+from grader.verification.replay import trajectories
 
 from .conftest import ROOT
 

@@ -10,8 +10,8 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.messages import Text, say
-from grader.reference import FORWARDS, ReferenceMismatch, ordered
 from grader.spec import AssignmentSpec, Words
+from grader.verification.reference import FORWARDS, ReferenceMismatch, ordered
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

@@ -12,8 +12,8 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.messages import Text, say
-from grader.reference import FORWARDS, ReferenceMismatch, ordered
 from grader.spec import AssignmentSpec
+from grader.verification.reference import FORWARDS, ReferenceMismatch, ordered
 
 LayerSpec = dict[StrictStr, StrictStr | StrictInt | float | None]
 

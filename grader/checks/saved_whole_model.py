@@ -15,8 +15,8 @@ from grader.artifacts import ArtifactError
 from grader.checks.architecture import LayerSpec, describe, layer_problems
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.messages import Text, say
-from grader.reference import ordered
 from grader.spec import AssignmentSpec
+from grader.verification.reference import ordered
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

@@ -26,8 +26,8 @@ from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.checks.where import model_call
 from grader.job import PROBE_ROWS
 from grader.messages import Text, say
-from grader.reference import FORWARDS, ReferenceMismatch, ordered
 from grader.spec import AssignmentSpec, Words
+from grader.verification.reference import FORWARDS, ReferenceMismatch, ordered
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from grader.job import Job
 from grader.messages import Text, say
-from grader.notebooks import ModuleSource, source_lines
+from grader.notebooks.convert import ModuleSource, source_lines
 
 MAX_FUNCTION = 120
 _PART = r"(?:[^\W\d]\w*|<\w+>)"

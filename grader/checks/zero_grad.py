@@ -1,11 +1,11 @@
 """`zero_grad`: judged by what the loop does to the weights, verified outside the student's process.
 
-The points come from the training experiment (`grader.experiment`): the student's `train_one_epoch` runs the grader's
-batches with the grader's SGD optimizer, and the weights after every step must be those a correct loop reaches from
-the same start, as the host recomputes them without the student's code (`grader.replay`). The experiment's length and
-rows are secret until the run, and every step is compared, so a loop that zeroes only its first batches fails, and so
-does a record rewritten in the student's process, unless it holds the correct weights (which is the work). The style
-does not matter (before backward or after step, optimizer or model, set_to_none or not).
+The points come from the training experiment (`grader.verification.experiment`): the student's `train_one_epoch` runs
+the grader's batches with the grader's SGD optimizer, and the weights after every step must be those a correct loop
+reaches from the same start, as the host recomputes them without the student's code (`grader.verification.replay`). The
+experiment's length and rows are secret until the run, and every step is compared, so a loop that zeroes only its first
+batches fails, and so does a record rewritten in the student's process, unless it holds the correct weights (which is
+the work). The style does not matter (before backward or after step, optimizer or model, set_to_none or not).
 
 The gradients the sandbox recorded during the student's own training (`in_process_diagnosis`) still explain a
 failure ("step 2 used the sum of ..."), but decide nothing: where they disagree with the replay, the replay decides

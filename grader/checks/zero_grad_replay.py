@@ -9,10 +9,10 @@ import numpy as np
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, Said, step_problem
-from grader.experiment import Experiment
 from grader.messages import Renderable, say
-from grader.reference import ordered
-from grader.replay import ReplayUnsupported, trajectories
+from grader.verification.experiment import Experiment
+from grader.verification.reference import ordered
+from grader.verification.replay import ReplayUnsupported, trajectories
 
 
 def as_lines(message: Said) -> list[Renderable | str]:

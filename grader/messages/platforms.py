@@ -55,7 +55,7 @@ define(
         "platforms.pl_skeletons": ("Start from the skeleton:", "뼈대 코드에서 시작하세요:"),
         "platforms.pl_upload": (
             "Upload your file as {accepted}; it is graded offline, on the held-out images too.",
-            "파일을 {accepted}{accepted:으로} 올리세요. 채점은 오프라인으로 진행되며 비공개 평가 이미지로도 평가합니다.",
+            "파일을 {accepted}{accepted:으로} 올리세요. 오프라인으로, 비공개 평가 이미지로도 채점합니다.",
         ),
         "platforms.pl_check": (
             "Each submission is graded when you submit it, and its results appear below it: one line per visible "

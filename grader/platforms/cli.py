@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader import __version__, course_key, datasets
-from grader.dataset_choice import DatasetChoiceError, choose_dataset
+from grader import __version__, course_key
+from grader.data import datasets
+from grader.data.choice import DatasetChoiceError, choose_dataset
 from grader.messages import DEFAULT_LANG, LANGS
 from grader.platforms.gradescope_export import GradescopeExport, export_gradescope
 from grader.platforms.prairielearn_export import PrairieLearnExport, export_prairielearn

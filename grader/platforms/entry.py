@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader import datasets
+from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
 from grader.isolation import Isolation, IsolationError
 from grader.messages import DEFAULT_LANG, Text, say

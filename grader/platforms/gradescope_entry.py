@@ -15,12 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader import datasets
+from grader.data import datasets
 from grader.grading import missing_result, not_graded
 from grader.messages import Text
+from grader.outputs import gradescope
 from grader.platforms.entry import SetupError, crashed, export_lang, find_files, grade, load_setup
 from grader.platforms.settings import DATA_DIR
-from grader.results import AssignmentResult, gradescope
+from grader.results import AssignmentResult
 from grader.submissions import Accepted
 
 ROOT = Path("/autograder")

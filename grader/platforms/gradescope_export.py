@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grader
-from grader import datasets
+from grader.data import datasets
 from grader.messages import say
 from grader.platforms.requirements import for_framework
 from grader.platforms.settings import (

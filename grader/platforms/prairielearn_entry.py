@@ -6,7 +6,7 @@ PrairieLearn's contract (docs.prairielearn.com, "External grading"): /grade/test
 data (with `gradable`), and the entry point must create /grade/results and write results.json there. A submission
 that PrairieLearn or the grader finds unusable (no file, an ambiguous one) is `gradable: false` with the reason in
 `format_errors`: the student loses no attempt and is told what to fix. Problems of the autograder's own are
-`gradable: false` as well (`grader.reports.prairielearn`), never a zero.
+`gradable: false` as well (`grader.outputs.prairielearn`), never a zero.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import datasets
+from grader.data import datasets
 from grader.grading import not_graded
 from grader.messages import Text, say
+from grader.outputs._common import atomic_write_text
+from grader.outputs.prairielearn import FILENAME, to_prairielearn
 from grader.platforms.entry import SetupError, crashed, export_lang, find_files, grade, load_setup
-from grader.reports._common import atomic_write_text
-from grader.reports.prairielearn import FILENAME, to_prairielearn
 from grader.submissions import Accepted
 
 ROOT = Path("/grade")

@@ -174,7 +174,7 @@ class DockerCudaRunner(DockerRunner):
     name = "docker-cuda"
 
     def device_options(self, job: Job) -> list[str]:
-        """The job's own GPU when the session placed it (`grader.gpus`), else the runner's."""
+        """The job's own GPU when the session placed it (`grader.session.gpus`), else the runner's."""
         return ["--gpus", f"device={job.gpu if job.gpu is not None else self.gpu_index}"]
 
     def host_facts(self) -> dict[str, str]:

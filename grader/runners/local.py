@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from grader import datasets
+from grader.data import datasets
 from grader.isolation import Isolation, IsolationError
 from grader.job import Job
 from grader.runners.base import (

@@ -40,7 +40,7 @@ class SandboxJob:
     handoff_out: Path | None = None
     """Where this run must have the student's code save its file; None when this run saves nothing."""
     experiment: dict[str, Any] | None = None
-    """The grader's training experiment (`grader.experiment`): rows, batch size, learning rate."""
+    """The grader's training experiment (`grader.verification.experiment`): rows, batch size, learning rate."""
 
     @property
     def artifacts(self) -> Path:

@@ -1,8 +1,8 @@
-"""The grader's training experiment (`grader.experiment`), run in the student's process: the student's
+"""The grader's training experiment (`grader.verification.experiment`), run in the student's process: the student's
 `train_one_epoch` on the grader's batches, from a fresh seeded initialisation, with the grader's optimizer and loss,
 zeroed gradients and dropout off. What it hands over is the weights after every optimizer step; the host judges them
-by recomputing the same experiment itself (`grader.replay`), so rewriting this module's records earns nothing without
-the work."""
+by recomputing the same experiment itself (`grader.verification.replay`), so rewriting this module's records earns
+nothing without the work."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.messages import check_lang, say
-from grader.reports._common import atomic_write_text
-from grader.reports.html_report import ExtraSection
+from grader.outputs._common import atomic_write_text
+from grader.outputs.html_report import ExtraSection
 from grader.similarity.engine import MIN_OVERLAP, NOISE_CHARS, Findings, Match
 from grader.similarity.sources import Skipped, Source
 

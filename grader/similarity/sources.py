@@ -14,7 +14,7 @@ from pathlib import Path
 from grader.job import Submission
 from grader.messages import Text, say
 from grader.names import display_name
-from grader.notebooks import NOTEBOOK_SUFFIX, NotebookError, read_notebook, to_script
+from grader.notebooks.convert import NOTEBOOK_SUFFIX, NotebookError, read_notebook, to_script
 from grader.spec import AssignmentSpec
 from grader.submissions import Accepted, SubmissionError, discover, entry_files
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grader.job import Submission
 from grader.messages import say
-from grader.reports.html_report import ExtraSection
+from grader.outputs.html_report import ExtraSection
 from grader.similarity import report
 from grader.similarity.engine import DEFAULT_THRESHOLD, Findings, SimilarityUnavailable, compare
 from grader.similarity.sources import class_sources, earlier_sources, skeleton_sources

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.history import FOLDER, now
-from grader.reports._common import atomic_write_text
+from grader.outputs._common import atomic_write_text
 from grader.results import AssignmentResult
 from grader.results.term import TOTAL, Adjustment
+from grader.session.history import FOLDER, now
 from grader.term.keys import TableError, key_of, read_table
 
 HISTORY = "adjustments.jsonl"

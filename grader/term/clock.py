@@ -38,4 +38,3 @@ def parse_moment(value: object) -> datetime:
 def shown(moment: datetime) -> str:
     """ISO 8601 to the second, offset kept: what every output writes."""
     return moment.replace(microsecond=0).isoformat()
-

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.reports._common import atomic_write_text
+from grader.outputs._common import atomic_write_text
 from grader.spec import AssignmentSpec
 from grader.term.adjustments import read_adjustments
 from grader.term.clock import MomentError, parse_moment

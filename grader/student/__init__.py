@@ -1,0 +1,1 @@
+"""The student's commands: `grader check`'s console and `grader run`."""
