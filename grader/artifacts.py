@@ -17,7 +17,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import numpy as np
 
@@ -194,6 +194,18 @@ def sandbox_error(record: dict[str, Any]) -> Text | str | None:
         return Text(message_id, params)
     error = record.get("error")
     return None if error is None else str(error)
+
+
+class Observations(Protocol):
+    """What checks read: one run's observations (`Observation`) or several runs' (`stages.StagedObservation`)."""
+
+    def step(self, name: str) -> Step: ...
+
+    def array(self, name: str) -> np.ndarray: ...
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]: ...
+
+    def environment(self) -> dict[str, Any]: ...
 
 
 class Observation:

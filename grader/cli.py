@@ -444,7 +444,7 @@ def cmd_image(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from grader.calibration import calibrate
+    from grader.authoring.calibration import calibrate
 
     spec = _spec(args.assignment)
     if not any(check.id == "accuracy" for check in spec.checks):

@@ -18,16 +18,15 @@ import numpy as np
 
 from grader import course_key
 from grader.data.datasets import Dataset, write_idx
+from grader.frameworks import FRAMEWORKS
 from grader.messages import Text
 from grader.names import display_name, is_utf8
 from grader.notebooks.convert import NOTEBOOK_SUFFIX, write_module
-from grader.sandbox.layout import TORCHVISION, artifacts_dir, work_dir
+from grader.sandbox.layout import PROBE_ROWS, TORCHVISION, artifacts_dir, work_dir
 from grader.spec import AssignmentSpec, Profile
 from grader.verification import experiment
 
-PROBE_ROWS = 20
 SAMPLE_ROWS = 64
-TORCHVISION_FRAMEWORKS = frozenset({"torch", "lightning"})
 TORCHVISION_FOLDERS = ("MNIST", "FashionMNIST")
 
 
@@ -181,7 +180,7 @@ def prepare(
     np.savez(root / "data" / "train.npz", x=truth.train_raw[0], y=truth.train_raw[1])
     np.savez(root / "data" / "test.npz", x=truth.test_raw[0], y=truth.test_raw[1])
     np.save(root / "data" / "probe.npy", truth.probe)
-    if spec.framework in TORCHVISION_FRAMEWORKS:
+    if FRAMEWORKS[spec.framework].torchvision_data:
         serve_torchvision(root / TORCHVISION, truth)
     module = module_name(spec)
     fields: dict[str, object] = {}

@@ -6,7 +6,6 @@ Every problem is reported at once, each with its path (`checks[2].points: ...`):
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,7 +14,10 @@ import yaml
 from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, StringConstraints, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
 
+from grader.checks import CHECKS
+from grader.frameworks import FRAMEWORKS
 from grader.messages import CATALOGUE, DEFAULT_LANG, render, say
+from grader.messages.wording import Words, error_message, error_path
 from grader.sandbox.layout import PROBE_NAMES, normalize
 from grader.term.clock import parse_moment, shown
 
@@ -25,7 +27,6 @@ SPEC_FILE = "assignment.yaml"
 ENTRY_SUFFIXES = (".py", ".ipynb")
 
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
-Framework = Literal["tensorflow", "torch", "lightning"]
 DatasetName = Literal["mnist", "fashion-mnist"]
 ProfileName = Literal["smoke", "full"]
 
@@ -42,6 +43,13 @@ def _integer(value: object) -> object:
     return value
 
 
+def _framework(value: object) -> object:
+    if not isinstance(value, str) or value not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {value!r} (known: {', '.join(FRAMEWORKS)})")
+    return value
+
+
+FrameworkName = Annotated[str, BeforeValidator(_framework)]
 Number = Annotated[float, BeforeValidator(_number)]
 Integer = Annotated[int, BeforeValidator(_integer)]
 _STRICT = ConfigDict(extra="forbid")
@@ -87,7 +95,6 @@ class Normalize:
         return normalize(pixels, self.mean, self.std)
 
 
-NonEmpty = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
 RunName = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 
 
@@ -149,33 +156,6 @@ TERM_KEYS = ("due",)
 
 
 @dataclass(frozen=True, config=_STRICT)
-class Wording:
-    """Words an instructor writes in a spec in both languages (`{en: ..., ko: ...}`); a plain string is one wording
-    for every language."""
-
-    en: NonEmpty
-    ko: NonEmpty
-
-    def render(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
-
-
-def _words(value: object) -> object:
-    if isinstance(value, dict):
-        if set(value) != {"en", "ko"}:
-            raise ValueError(f"a wording in both languages needs exactly the keys en and ko, found {sorted(value)}")
-        return Wording(**value)
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("must not be empty")
-    if isinstance(value, str | Wording):
-        return value
-    raise ValueError(f"must be a string or a mapping {{en: ..., ko: ...}}, found {value!r}")
-
-
-Words = Annotated[NonEmpty | Wording, BeforeValidator(_words)]
-
-
-@dataclass(frozen=True, config=_STRICT)
 class CheckSpec:
     id: StrictStr
     points: Annotated[float, BeforeValidator(_number), Field(ge=0)]
@@ -198,7 +178,7 @@ class AssignmentSpec:
     title: Words
     """A plain string, or `{en: ..., ko: ...}`: every output words it in its session's language (`title_in`)."""
     section: StrictStr
-    framework: Framework
+    framework: FrameworkName
     entries: Annotated[tuple[StrictStr, ...], Field(min_length=1)]
     seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)]
     datasets: tuple[DatasetName, ...]
@@ -249,27 +229,6 @@ class AssignmentSpec:
 _ADAPTER = TypeAdapter(AssignmentSpec)
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in {"function-before[_number(), float]", "function-before[_integer(), int]"}:
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
-def _message(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "unexpected_keyword_argument":
-        return "unknown key"
-    if kind == "missing_argument":
-        return "missing required key"
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
 def _run_problems(spec: AssignmentSpec) -> list[str]:
     """One run (`probe`) or several (`runs`), each with a known probe; a handoff between runs that exist."""
     if (spec.probe is None) == (not spec.runs):
@@ -294,8 +253,6 @@ def _run_problems(spec: AssignmentSpec) -> list[str]:
 
 def _semantic_problems(spec: AssignmentSpec) -> list[str]:
     """Cross-field rules pydantic cannot see: known check ids and each check's own parameters."""
-    from grader.checks import CHECKS
-
     problems: list[str] = []
     if spec.default_dataset not in spec.datasets:
         problems.append(f"default_dataset: {spec.default_dataset!r} is not one of datasets {list(spec.datasets)}")
@@ -330,7 +287,7 @@ def parse_spec(raw: object, source: str = "assignment.yaml", folder: Path | None
     try:
         spec = _ADAPTER.validate_python({**raw, "folder": folder})
     except ValidationError as exc:
-        raise SpecError(source, [f"{_path(e['loc'])}: {_message(e)}" for e in exc.errors()]) from None
+        raise SpecError(source, [f"{error_path(e['loc'])}: {error_message(e)}" for e in exc.errors()]) from None
     problems = _semantic_problems(spec)
     if problems:
         raise SpecError(source, problems)

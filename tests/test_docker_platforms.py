@@ -188,7 +188,8 @@ PROBE = (
 
 def _readme_replay() -> str:
     """The README's command that replays a Gradescope export locally, as an instructor pastes it."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("**Replaying an export before uploading it.**")[1]
+    page = (ROOT / "docs" / "platforms" / "gradescope.md").read_text(encoding="utf-8")
+    section = page.split("**Replaying an export before uploading it.**")[1]
     return section.split("```bash\n", 1)[1].split("\n```", 1)[0]
 
 

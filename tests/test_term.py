@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from grader.cli import main
 from grader.grading import GradeOptions
 from grader.outputs import gradescope
-from grader.session.class_session import SessionKey
+from grader.session.cache_key import SessionKey
 from grader.spec import SPEC_FILE, SpecError, load_spec
 from grader.term.adjustments import HISTORY, Requested, applied, read_adjustments, record_history
 from grader.term.clock import MomentError, parse_moment
@@ -284,7 +284,7 @@ def test_the_readme_term_commands_work_as_pasted(
 ) -> None:
     """From the folder holding the class, as the README says; only the profile and the dataset are added, to train
     on the smoke profile with the data this machine has."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "instructors" / "term.md").read_text(encoding="utf-8")
     block = readme.split("**The term: roster, due dates, late work, adjustments, LMS.**", 1)[1]
     block = block.split("```bash\n", 1)[1].split("```", 1)[0]
     commands = [shlex.split(line.split("#", 1)[0]) for line in block.replace("\\\n", " ").splitlines() if line.strip()]

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.authoring.calibration import SOLUTIONS_DIR
 from grader.bench.session import SUBMISSIONS, class_folder
-from grader.calibration import SOLUTIONS_DIR
 from grader.outputs import gradescope
 from grader.results import SubmissionStatus
 

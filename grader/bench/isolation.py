@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.calibration import SOLUTIONS_DIR
+from grader.authoring.calibration import SOLUTIONS_DIR
 from grader.isolation import MODE_ENV, Mode, available
 
 ASSIGNMENTS = ("01_tf_quickstart", "02_torch_loop", "05_torch_save_load")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.calibration import SOLUTIONS_DIR
+from grader.authoring.calibration import SOLUTIONS_DIR
 from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission

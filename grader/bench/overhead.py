@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.calibration import SOLUTIONS_DIR
+from grader.authoring.calibration import SOLUTIONS_DIR
 from grader.data import datasets
 from grader.job import Submission, prepare
 from grader.outputs import gradescope

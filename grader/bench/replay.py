@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from grader.calibration import SOLUTIONS_DIR
+from grader.authoring.calibration import SOLUTIONS_DIR
 from grader.checks import zero_grad
 from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission

@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.calibration import SOLUTIONS_DIR
+from grader.authoring.calibration import SOLUTIONS_DIR
 
 SUBMISSIONS = 12
 

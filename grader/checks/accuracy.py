@@ -4,14 +4,19 @@ Weights recorded as exported yet not there contradict each other: the check asks
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import ConfigDict, StrictStr
 from pydantic.dataclasses import dataclass
 
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.messages import Text, say
-from grader.spec import AssignmentSpec, Words
+from grader.messages.wording import Words
 from grader.verification.reference import FORWARDS, ReferenceMismatch, ordered
+
+if TYPE_CHECKING:
+    from grader.spec import AssignmentSpec
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

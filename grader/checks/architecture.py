@@ -3,7 +3,7 @@ reference on the same weights (so a model that merely *looks* right but computes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import ConfigDict, Field, StrictInt, StrictStr
@@ -12,8 +12,10 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.messages import Text, say
-from grader.spec import AssignmentSpec
 from grader.verification.reference import FORWARDS, ReferenceMismatch, ordered
+
+if TYPE_CHECKING:
+    from grader.spec import AssignmentSpec
 
 LayerSpec = dict[StrictStr, StrictStr | StrictInt | float | None]
 

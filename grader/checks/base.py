@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
-from grader.artifacts import Observation, Step
-from grader.job import Job
+from grader.artifacts import Observations, Step
 from grader.messages import Renderable, Text, say
+from grader.messages.wording import error_message, error_path
 from grader.registry import Registry
-from grader.spec import AssignmentSpec, CheckSpec, _message, _path
-from grader.stages import StagedObservation
+
+if TYPE_CHECKING:
+    from grader.job import Job
+    from grader.spec import AssignmentSpec, CheckSpec
 
 Said = Text | Sequence[Renderable | str]
 """A check's message, not yet rendered: one Text, or several parts shown one per line (Texts, an instructor's
@@ -35,7 +37,7 @@ class Outcome:
 class CheckContext:
     job: Job
     check: CheckSpec
-    obs: Observation | StagedObservation
+    obs: Observations
     """One run's observations, or several runs' named `<run>/<name>`."""
 
     @property
@@ -47,7 +49,7 @@ class CheckContext:
         return self.spec.normalize.apply(self.job.truth.probe)
 
 
-CrossRule = Callable[[Any, AssignmentSpec], list[str]]
+CrossRule = Callable[[Any, "AssignmentSpec"], list[str]]
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class CheckDef:
         except ValidationError as exc:
             problems = []
             for error in exc.errors():
-                where = _path(error["loc"])
-                problems.append(f"{'' if where == '(top level)' else '.' + where}: {_message(error)}")
+                where = error_path(error["loc"])
+                problems.append(f"{'' if where == '(top level)' else '.' + where}: {error_message(error)}")
             return problems
         return [f"{p}" for p in self.cross(params, spec)] if self.cross else []
 

@@ -5,7 +5,7 @@ The sandbox reports rows picked by the seed; they are compared with the raw data
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
@@ -14,7 +14,10 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.messages import Text, say
-from grader.spec import Normalize, Words
+from grader.messages.wording import Words
+
+if TYPE_CHECKING:
+    from grader.spec import Normalize
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

@@ -16,7 +16,7 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.messages import Text, say
-from grader.spec import Words
+from grader.messages.wording import Words
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

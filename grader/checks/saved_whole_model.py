@@ -7,6 +7,8 @@ safe_mode=True)`. The model it gets must have the note's layers, exactly the wei
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from pydantic import ConfigDict, Field, StrictStr
 from pydantic.dataclasses import dataclass
@@ -15,8 +17,10 @@ from grader.artifacts import ArtifactError
 from grader.checks.architecture import LayerSpec, describe, layer_problems
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.messages import Text, say
-from grader.spec import AssignmentSpec
 from grader.verification.reference import ordered
+
+if TYPE_CHECKING:
+    from grader.spec import AssignmentSpec
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

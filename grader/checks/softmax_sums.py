@@ -16,6 +16,7 @@ only explains a failure).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import ConfigDict, Field, StrictStr
@@ -24,10 +25,13 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, check, step_problem
 from grader.checks.where import model_call
-from grader.job import PROBE_ROWS
 from grader.messages import Text, say
-from grader.spec import AssignmentSpec, Words
+from grader.messages.wording import Words
+from grader.sandbox.layout import PROBE_ROWS
 from grader.verification.reference import FORWARDS, ReferenceMismatch, ordered
+
+if TYPE_CHECKING:
+    from grader.spec import AssignmentSpec
 
 
 @dataclass(frozen=True, config=ConfigDict(extra="forbid"))

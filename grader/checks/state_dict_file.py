@@ -8,7 +8,7 @@ save_weights was called (recorded by the saving run, compared here by name).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import ConfigDict, StrictStr
@@ -17,7 +17,9 @@ from pydantic.dataclasses import dataclass
 from grader.artifacts import ArtifactError
 from grader.checks.base import CheckContext, Outcome, bulleted, check, step_problem
 from grader.messages import Text, say
-from grader.spec import AssignmentSpec
+
+if TYPE_CHECKING:
+    from grader.spec import AssignmentSpec
 
 SHOWN_NAMES = 6
 

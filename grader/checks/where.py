@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.job import Job
 from grader.messages import Text, say
 from grader.notebooks.convert import ModuleSource, source_lines
+
+if TYPE_CHECKING:
+    from grader.job import Job
 
 MAX_FUNCTION = 120
 _PART = r"(?:[^\W\d]\w*|<\w+>)"

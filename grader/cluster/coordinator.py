@@ -24,6 +24,7 @@ from grader.grading import GradeOptions, not_graded, spec_checks
 from grader.job import Submission, submission_files
 from grader.messages import Text, say
 from grader.results import AssignmentResult
+from grader.session import cache_key
 from grader.session.class_session import split_cpus
 from grader.spec import AssignmentSpec
 
@@ -121,7 +122,7 @@ class Remote:
             checksum, unavailable = datasets.load(dataset_name, data_dir).checksum, ""
         except datasets.DatasetError as exc:
             checksum, unavailable = cluster_task.MISSING, str(exc)
-        environment = cluster_task.environment(options.backend)
+        environment = cache_key.environment_fingerprint(options.backend)
         expected = Digests(cluster_task.source_digest(), cluster_task.spec_digest(spec), environment, checksum)
         return cls(
             cluster.client, spec, dataset_name, options, expected, cluster.threads, cluster.host_cpus, unavailable

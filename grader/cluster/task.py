@@ -12,14 +12,11 @@ own spec, since a refusing worker's spec may be the thing that differs. A submis
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import platform
 import socket
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +25,8 @@ from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.messages import Text, say
-from grader.session import host_threads
-from grader.session.class_session import FRAMEWORK_PACKAGES, environment_fingerprint
-from grader.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
+from grader.session import cache_key, host_threads
+from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.submissions import Accepted, find_submission
 
 Answer = dict[str, Any]
@@ -80,22 +76,8 @@ def source_digest() -> str:
 
 
 def spec_digest(spec: AssignmentSpec | None) -> str:
-    path = spec.folder / SPEC_FILE if spec is not None and spec.folder is not None else None
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else MISSING
-
-
-def environment(backend: str) -> str:
-    """The image's ID for the Docker backends; else the Python and framework versions (the interpreter's path, part
-    of the local cache key, differs from host to host without changing a grade)."""
-    if backend.startswith("docker"):
-        return environment_fingerprint(backend)
-    versions = [f"python=={platform.python_version()}"]
-    for package in FRAMEWORK_PACKAGES:
-        try:
-            versions.append(f"{package}=={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            continue
-    return " ".join(versions)
+    """The spec as the cache key digests it (`grader.session.cache_key`), or `missing`."""
+    return cache_key.spec_digest(spec) if spec is not None and spec.folder is not None else MISSING
 
 
 @functools.lru_cache(maxsize=2)
@@ -146,7 +128,9 @@ def grade(payload: Mapping[str, Any]) -> Answer:
     except datasets.DatasetError as exc:
         unusable = say("cluster.unusable", host=worker["host"], error=str(exc))
         return {"worker": worker, "not_graded": unusable.render(lang)}
-    here = Digests(source_digest(), spec_digest(spec), environment(options["backend"]), dataset.checksum)
+    here = Digests(
+        source_digest(), spec_digest(spec), cache_key.environment_fingerprint(options["backend"]), dataset.checksum
+    )
     differences = here.differences(payload["expected"])
     if spec is None or differences:
         listed = "; ".join(difference.render(lang) for difference in differences)

@@ -13,13 +13,14 @@ import gzip
 import hashlib
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from grader import atomic
 
 ROLES: tuple[str, ...] = ("train_images", "train_labels", "test_images", "test_labels")
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -30,6 +31,8 @@ _IMAGE_SHAPE = (28, 28)
 _NUM_CLASSES = 10
 # Datasets a distribution ships, so offline machines have a way to get them.
 _SYSTEM_PACKAGES = {"fashion-mnist": "dataset-fashion-mnist"}
+SHARED_MODE = 0o644
+"""A shared cache, or an image's baked-in data, is read by users other than its writer."""
 _OFFLINE_FALLBACK = "offline, `apt-get install dataset-fashion-mnist` and grade with `--dataset fashion-mnist`"
 
 
@@ -155,7 +158,7 @@ def _inspect(raw: bytes, label: str, unpacked: Path | None = None) -> _Blob:
     sha256 = hashlib.sha256(content).hexdigest()
     if unpacked is not None:
         with contextlib.suppress(OSError):
-            _atomic_write(unpacked / f"{archive_md5}-{sha256}.idx", content)
+            atomic.write_bytes(unpacked / f"{archive_md5}-{sha256}.idx", content, SHARED_MODE)
     return _Blob(label, raw, archive_md5, content, sha256)
 
 
@@ -303,28 +306,16 @@ def _manifest(folder: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder so readers never see a partial file. Readable by all (a temp file is
-    private by default): a shared cache, or an image's baked-in data, is read by users other than its writer."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
-        try:
-            tmp.write(data)
-        except OSError:  # a full disk leaves no partial file behind
-            Path(tmp.name).unlink()
-            raise
-    Path(tmp.name).chmod(0o644)
-    Path(tmp.name).replace(path)
-
-
 def _store(folder: Path, file: DatasetFile, stored_name: str, blob: _Blob) -> None:
     """Place a verified file in the cache and record its content digest."""
-    _atomic_write(folder / stored_name, blob.raw)
+    atomic.write_bytes(folder / stored_name, blob.raw, SHARED_MODE)
     for other in (file.filename, file.filename.removesuffix(".gz")):
         if other != stored_name:
             (folder / other).unlink(missing_ok=True)
     manifest = _manifest(folder) | {file.filename: blob.content_sha256}
-    _atomic_write(folder / _MANIFEST, json.dumps({"files": manifest}, indent=2, sort_keys=True).encode())
+    atomic.write_bytes(
+        folder / _MANIFEST, json.dumps({"files": manifest}, indent=2, sort_keys=True).encode(), SHARED_MODE
+    )
 
 
 def locate(name: str, cache_dir: Path | None = None, *, info: DatasetInfo | None = None) -> Path | None:

@@ -3,7 +3,7 @@
 Ids are `<check id>.<case>`; `step.*` words a step that could not be checked, `list.item` one line of a list.
 """
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -2,7 +2,7 @@
 grading reporter shows. `Points <score>/<max>` is not here: it is the autograding actions' own marker, the same in
 every language."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -1,6 +1,6 @@
 """The console's own wording for students: `grader check` (marks, totals, progress) and `grader run`."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

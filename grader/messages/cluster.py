@@ -1,7 +1,7 @@
 """What a result graded on a Dask cluster says to the student: which machine graded it, and, when none could, why
 that is not their score."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

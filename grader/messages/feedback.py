@@ -1,6 +1,6 @@
 """The fixed wording of feedback.md around the checks' own messages."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -1,7 +1,7 @@
 """The words around the checks: the result's summary, how the student's process ended, why a step has no record,
 and the notice of a submission the grader could not grade."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

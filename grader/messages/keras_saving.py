@@ -1,7 +1,7 @@
 """The words of the Keras save-and-load assignment (course note section 3): why the save, inspect or load run could
 not use the file (`sandbox.*`, recorded by the sandbox as ids), and the `saved_whole_model` check."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

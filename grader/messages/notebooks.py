@@ -1,7 +1,7 @@
 """Messages about what is graded: the dataset chosen when none is named, which submitted file was graded, how a
 notebook became the graded module, and why a notebook could not."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

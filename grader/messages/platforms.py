@@ -1,7 +1,7 @@
 """What students read when the grader runs inside Gradescope or PrairieLearn: which file is missing or ambiguous, and,
 when the autograder itself is at fault, that it is not their score and who can fix it."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -1,7 +1,7 @@
 """The wording of report.html, the instructor's class page. Axis titles go in captions under each plot, not inside
 the picture, so they read in Korean without depending on which fonts the grading machine has."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -1,7 +1,7 @@
 """Why a contract step failed or was skipped, as the sandbox reports it: it records an id of this module and plain JSON
 parameters (it cannot import host code), and the host words them in the student's language."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

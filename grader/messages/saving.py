@@ -1,6 +1,6 @@
 """The words of `roundtrip`, shared by the Keras and PyTorch save-and-load assignments (course note section 3)."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

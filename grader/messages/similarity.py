@@ -1,7 +1,7 @@
 """The wording of the similarity report (grader/similarity/), for the instructor: a section of report.html and the
 session's one line about it."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -1,7 +1,7 @@
 """The words of an assignment graded in several sandbox runs: how a run ended, and why a saved file was not handed
 from one run to the next."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

@@ -1,6 +1,6 @@
 """The wording of the course's term in every output: the roster, lateness and the instructor's adjustments."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

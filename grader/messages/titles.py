@@ -1,6 +1,6 @@
 """Each check's title, `title.<check id>`: what the student sees as the check's name unless the spec names it."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

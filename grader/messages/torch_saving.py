@@ -1,7 +1,7 @@
 """The words of the PyTorch save-and-load assignment (course note section 3): why the sandbox could not save or read
 the file (`sandbox.torch_*`), and what `state_dict_file` found in it."""
 
-from grader.messages import define
+from grader.messages.catalogue import define
 
 define(
     {

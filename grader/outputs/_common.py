@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from grader.messages import LANGS, say
 from grader.results import AssignmentResult
 
 # The first paragraph `grading.not_graded()` puts before the reason, in each language; reports show the reason alone.
 NOT_GRADED_PREAMBLES = tuple(say("grading.not_graded").render(lang) for lang in LANGS)
-
-
-def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
-    """Written to a temporary name then renamed, so a half-written report never looks complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    # newline="" keeps the text's own line endings (the CSV writer chooses CRLF itself).
-    tmp.write_text(text, encoding=encoding, newline="")
-    tmp.replace(path)
-    return path
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

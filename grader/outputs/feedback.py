@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from grader import atomic
 from grader.messages import check_lang, say
-from grader.outputs._common import atomic_write_text, not_graded_reason, points
+from grader.outputs._common import not_graded_reason, points
 from grader.outputs.term_text import term_lines
 from grader.outputs.visibility import shown, split
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
@@ -77,7 +78,7 @@ def render_feedback(result: AssignmentResult, lang: str, reveal: bool = False) -
 
 
 def write_feedback(result: AssignmentResult, folder: Path, lang: str, reveal: bool = False) -> Path:
-    return atomic_write_text(folder / FILENAME, render_feedback(result, lang, reveal))
+    return atomic.write_text(folder / FILENAME, render_feedback(result, lang, reveal))
 
 
 def fenced(text: str) -> str:

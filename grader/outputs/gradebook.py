@@ -17,9 +17,9 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from grader import atomic
 from grader.messages import say
 from grader.outputs._common import (
-    atomic_write_text,
     first_line,
     manual_reviews,
     not_graded_reason,
@@ -105,4 +105,4 @@ def write_gradebook(results: Sequence[AssignmentResult], path: Path, lang: str =
     """UTF-8 with a BOM so that spreadsheet programs read Korean names correctly; Python's csv reads it as well."""
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows(results, lang))
-    return atomic_write_text(path, buffer.getvalue(), encoding="utf-8-sig")
+    return atomic.write_text(path, buffer.getvalue(), encoding="utf-8-sig")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader import course_key
+from grader import atomic, course_key
 from grader.results.model import AssignmentResult, SubmissionStatus, TestResult
 from grader.results.term import TermRecord
 
@@ -108,10 +108,5 @@ def read(path: Path) -> AssignmentResult:
 
 
 def write(result: AssignmentResult, folder: Path) -> Path:
-    """Written to a temporary name then renamed, so a half-written results.json never looks complete."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / FILENAME
-    tmp = folder / f".{FILENAME}.tmp"
-    tmp.write_text(json.dumps(sign(to_gradescope(result)), indent=2, sort_keys=False), encoding="utf-8")
-    tmp.replace(target)
-    return target
+    """Atomic (`grader.atomic`): a half-written results.json never looks complete."""
+    return atomic.write_text(folder / FILENAME, json.dumps(sign(to_gradescope(result)), indent=2, sort_keys=False))

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader import atomic
 from grader.messages import check_lang, say
-from grader.outputs._common import atomic_write_text, excerpt, first_line, manual_reviews, not_graded_reason, points
+from grader.outputs._common import excerpt, first_line, manual_reviews, not_graded_reason, points
 from grader.outputs.gradebook import check_columns
 from grader.outputs.term_html import term_sections
 from grader.results import AssignmentResult, Status, SubmissionStatus
@@ -155,7 +156,7 @@ def write_report(
     unrecognised: Sequence[str] = (),
     sections: Sequence[ExtraSection] = (),
 ) -> Path:
-    return atomic_write_text(path, render_report(results, title, lang, unrecognised, sections))
+    return atomic.write_text(path, render_report(results, title, lang, unrecognised, sections))
 
 
 def _summary(

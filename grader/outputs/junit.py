@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
 
-from grader.outputs._common import atomic_write_text, first_line, not_graded_reason, points, xml_safe
+from grader import atomic
+from grader.outputs._common import first_line, not_graded_reason, points, xml_safe
 from grader.outputs.term_text import term_lines
 from grader.results import AssignmentResult, Status, SubmissionStatus
 
@@ -39,7 +40,7 @@ def write_junit(results: Sequence[AssignmentResult], path: Path, wall_s: float |
     root = to_junit(results, wall_s)
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
-    return atomic_write_text(path, text + "\n")
+    return atomic.write_text(path, text + "\n")
 
 
 def _term_case(suite: ET.Element, student: str, result: AssignmentResult) -> None:

@@ -14,7 +14,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.outputs._common import atomic_write_text, points, spreadsheet_cell
+from grader import atomic
+from grader.outputs._common import points, spreadsheet_cell
 from grader.results import AssignmentResult, SubmissionStatus
 
 CANVAS_FILENAME = "canvas.csv"
@@ -76,5 +77,5 @@ def write_lms(results: Sequence[AssignmentResult], folder: Path) -> list[Path]:
     for name, table in ((CANVAS_FILENAME, canvas_rows(results)), (GENERIC_FILENAME, generic_rows(results))):
         buffer = io.StringIO()
         csv.writer(buffer).writerows(table)
-        written.append(atomic_write_text(folder / name, buffer.getvalue(), encoding="utf-8-sig"))
+        written.append(atomic.write_text(folder / name, buffer.getvalue(), encoding="utf-8-sig"))
     return written

@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader import atomic
 from grader.messages import say
-from grader.outputs._common import atomic_write_text, first_line, not_graded_reason, points
+from grader.outputs._common import first_line, not_graded_reason, points
 from grader.outputs.term_text import term_lines
 from grader.outputs.visibility import split
 from grader.results import AssignmentResult, SubmissionStatus, TestResult
@@ -78,4 +79,4 @@ def write(
 ) -> Path:
     """Atomic (temporary name, then rename) like `gradescope.write`; `filename` lets it sit beside Gradescope's."""
     payload = to_prairielearn(result, lang, reveal)
-    return atomic_write_text(folder / filename, json.dumps(payload, indent=2, ensure_ascii=False))
+    return atomic.write_text(folder / filename, json.dumps(payload, indent=2, ensure_ascii=False))

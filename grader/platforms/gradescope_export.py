@@ -18,6 +18,7 @@ from pathlib import Path
 
 import grader
 from grader.data import datasets
+from grader.frameworks import FRAMEWORKS
 from grader.messages import say
 from grader.platforms.requirements import for_framework
 from grader.platforms.settings import (
@@ -31,8 +32,6 @@ from grader.platforms.settings import (
 from grader.platforms.task_text import shipped_readme
 from grader.spec import AssignmentSpec
 
-IMPORTS = {"tensorflow": "tensorflow", "torch": "torch, torchvision", "lightning": "pytorch_lightning"}
-"""What setup.sh imports to prove the install, per spec `framework:`."""
 EXECUTABLE, READABLE = 0o755, 0o644
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -124,7 +123,7 @@ def _script(template: str, export: GradescopeExport) -> str:
     not_installed = {"score": 0.0, "output": say("platforms.not_installed").render(lang), "tests": []}
     values = {
         "@FRAMEWORK@": export.spec.framework,
-        "@IMPORTS@": IMPORTS[export.spec.framework],
+        "@IMPORTS@": FRAMEWORKS[export.spec.framework].modules,
         "@USER@": RUN_AS,
         "@NOT_INSTALLED@": json.dumps(not_installed, ensure_ascii=False),
     }

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from grader import atomic
 from grader.data import datasets
 from grader.grading import not_graded
 from grader.messages import Text, say
-from grader.outputs._common import atomic_write_text
 from grader.outputs.prairielearn import FILENAME, to_prairielearn
 from grader.platforms.entry import SetupError, crashed, export_lang, find_files, grade, load_setup
 from grader.submissions import Accepted
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         payload = grade_prairielearn(args.root, args.run_as)
     except Exception:  # the last resort: PrairieLearn reports a job without results.json as a failure, no reason
         payload = to_prairielearn(crashed("", NAME, lang), lang)
-    atomic_write_text(args.root / "results" / FILENAME, json.dumps(payload, indent=2, ensure_ascii=False))
+    atomic.write_text(args.root / "results" / FILENAME, json.dumps(payload, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -20,11 +20,10 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
+from grader.frameworks import FRAMEWORKS
 from grader.images import DOCKER_DIR, LOCK, wheelhouse_dir
 
 VARIANT = "cpu"
-FRAMEWORK_EXTRAS = {"tensorflow": "tf", "torch": "torch", "lightning": "lightning"}
-"""Each spec `framework:` and the grader's extra (pyproject.toml) naming its packages."""
 TARGET = {
     "python_version": "3.11",
     "python_full_version": "3.11.2",
@@ -67,17 +66,17 @@ def _names(lines: list[str]) -> list[str]:
 
 def roots(framework: str, image_inputs: Path) -> list[str]:
     """The packages to start from: the image's inputs, less every framework's packages but this one's."""
-    if framework not in FRAMEWORK_EXTRAS:
-        raise RequirementsError(f"unknown framework {framework!r} (known: {', '.join(FRAMEWORK_EXTRAS)})")
+    if framework not in FRAMEWORKS:
+        raise RequirementsError(f"unknown framework {framework!r} (known: {', '.join(FRAMEWORKS)})")
     by_extra: dict[str, list[str]] = {}
     for text in metadata.requires("grader") or []:
         requirement = Requirement(text)
-        for extra in FRAMEWORK_EXTRAS.values():
+        for extra in (FRAMEWORKS[key].extra for key in FRAMEWORKS):
             if requirement.marker is not None and requirement.marker.evaluate({"extra": extra}):
                 by_extra.setdefault(extra, []).append(canonicalize_name(requirement.name))
     frameworks = {name for names in by_extra.values() for name in names}
     inputs = _names(image_inputs.read_text(encoding="utf-8").splitlines())
-    return [name for name in inputs if name not in frameworks] + by_extra.get(FRAMEWORK_EXTRAS[framework], [])
+    return [name for name in inputs if name not in frameworks] + by_extra.get(FRAMEWORKS[framework].extra, [])
 
 
 def wheel_requirements(wheel: Path) -> list[Requirement]:

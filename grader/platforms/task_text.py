@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from grader.frameworks import FRAMEWORKS
 from grader.messages import LANGS, Text, say
 from grader.spec import AssignmentSpec
 
@@ -22,12 +23,6 @@ REPOSITORY_ONLY = re.compile(
 """A region on lines of its own (a section, a list item), or within a line (a clause of a table cell)."""
 NUMBERED = re.compile(r"^### \d+\. ", re.MULTILINE)
 DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
-LOADERS = {
-    "tensorflow": "tf.keras.datasets.mnist.load_data()",
-    "torch": "torchvision.datasets.MNIST",
-    "lightning": "torchvision.datasets.MNIST",
-}
-"""The loader each framework's task calls; the grader serves whichever dataset it grades on through it."""
 
 
 def for_platform(readme: str) -> str:
@@ -48,7 +43,7 @@ def dataset_note(spec: AssignmentSpec, dataset: str) -> Text | None:
     if dataset == spec.default_dataset:
         return None
     shown, task = DATASET_NAMES.get(dataset, dataset), DATASET_NAMES.get(spec.default_dataset, spec.default_dataset)
-    return say("platforms.dataset_instead", dataset=shown, task=task, loader=LOADERS[spec.framework])
+    return say("platforms.dataset_instead", dataset=shown, task=task, loader=FRAMEWORKS[spec.framework].note_loader)
 
 
 def shipped_readme(spec: AssignmentSpec, dataset: str) -> str | None:

@@ -203,6 +203,11 @@ class Runner(Protocol):
         """Run the job; `progress`, when given, is called about every POLL_S seconds while it runs."""
         ...
 
+    def environment_identity(self) -> str:
+        """What student code runs in, as the cache key and a cluster's workers compare it: the same string on every
+        machine that would grade alike."""
+        ...
+
 
 class OutputCap:
     """Drains a stream so the child never blocks, keeping the first `head` bytes and the last TAIL_BYTES."""

@@ -168,6 +168,11 @@ class DockerRunner:
     def host_facts(self) -> dict[str, str]:
         return {}
 
+    def environment_identity(self) -> str:
+        """The image's ID: everything student code can use is in it."""
+        info = inspect(self.image)
+        return f"{self.name}:{info.image_id if info else 'missing'}"
+
 
 class DockerCudaRunner(DockerRunner):
     variant = "cuda"

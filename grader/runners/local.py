@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import signal
 import subprocess
 import sys
 import time
 
 from grader.data import datasets
+from grader.frameworks import installed_versions
 from grader.isolation import Isolation, IsolationError
 from grader.job import Job
 from grader.runners.base import (
@@ -67,6 +69,11 @@ class LocalRunner:
     def __init__(self, isolation: Isolation | None = None) -> None:
         """`isolation`: how to keep the run apart (a platform passes its account's); default: this host's best."""
         self._isolation = isolation
+
+    def environment_identity(self) -> str:
+        """The Python and framework versions: the interpreter's path differs from host to host without changing a
+        grade."""
+        return " ".join([f"python=={platform.python_version()}", *installed_versions()])
 
     def run(self, job: Job, progress: ProgressCallback | None = None) -> RunOutcome:
         try:

@@ -19,6 +19,8 @@ HANDOFF_IN = "handoff"
 """The folder, under the job root, where a run finds an earlier run's saved file (read-only)."""
 HANDOFF_OUT = "outbox"
 """The folder, under the job root, where the saving run writes its file for the host to take."""
+PROBE_ROWS = 20
+"""Held-out images the probe feeds the model (softmax sums, agreement with the reference); the host cuts them."""
 TORCHVISION = "torchvision"
 """The folder, under the job root, holding torchvision's IDX files; each run sees them as `./data` (read-only)."""
 SCRATCH = "tmp"

@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     root = Path(argv[0])
     plan = json.loads((root / RUN_FILE).read_text(encoding="utf-8"))
     job = SandboxJob.read(root)
-    if plan["framework"] == "tensorflow":
+    if plan["keras_loaders"]:
         keras_data.serve(job.arrays("train"), job.arrays("test"))
     script = Path(plan["script"])
     cells = CellMap.from_json(script, plan.get("notebook"))

@@ -8,36 +8,31 @@ midway leaves complete files or none. A harness failure (`not_graded`) is retrie
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from grader import course_key, images
+from grader import course_key
 from grader.data import datasets
 from grader.grading import GradeOptions, grade_submission, not_graded, spec_checks
-from grader.job import Submission, submission_files
+from grader.job import Submission
 from grader.messages import Text
 from grader.outputs import gradescope
 from grader.results import AssignmentResult, SubmissionStatus
-from grader.runners import RUNNERS
 from grader.session import history, host_threads
+from grader.session.cache_key import SessionKey, digest, spec_digest
 from grader.session.gpus import GpuPool, visible_gpus
 from grader.session.watchdog import Watchdog
-from grader.spec import SPEC_FILE, TERM_KEYS, AssignmentSpec
+from grader.spec import AssignmentSpec
 
 STALL_MARGIN_S = 60.0
-FRAMEWORK_PACKAGES = ("tensorflow-cpu", "tensorflow", "torch", "torchvision", "pytorch-lightning", "numpy")
 
 
 @dataclass(frozen=True)
@@ -52,84 +47,6 @@ class Graded:
 def split_cpus(jobs: int, cpus: int | None = None) -> int:
     """Each of `jobs` parallel containers gets an equal whole share of the machine's CPUs (at least one)."""
     return max(1, (cpus or os.cpu_count() or 1) // max(1, jobs))
-
-
-def _digest(parts: Sequence[str | bytes]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def dataset_fingerprint(name: str, data_dir: Path | None) -> str:
-    """Which files the dataset would be read from, by path, size and modification time: cheap enough for a rerun to
-    check without reading 50 MB, and any change to the data changes it. Results still record the content checksum."""
-    folder = datasets.locate(name, data_dir)
-    if folder is None:
-        return f"{name}:missing"
-    stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(folder.iterdir()) if p.is_file()]
-    return _digest([name, str(folder.resolve()), *stats])
-
-
-def environment_fingerprint(backend: str) -> str:
-    """What runs the code: the image's ID for the Docker backends, else this interpreter and its frameworks."""
-    if backend.startswith("docker"):
-        runner = RUNNERS[backend]()
-        info = images.inspect(runner.image)  # type: ignore[attr-defined]
-        return f"{backend}:{info.image_id if info else 'missing'}"
-    versions = []
-    for package in FRAMEWORK_PACKAGES:
-        try:
-            versions.append(f"{package}=={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            continue
-    return _digest([backend, os.path.realpath(sys.executable), *versions])
-
-
-def _spec_digest(spec: AssignmentSpec) -> str:
-    """The spec file's content, less the keys that set the course's policy (a due date): changing those re-applies
-    the policy to every result without regrading anyone."""
-    spec_file = spec.folder / SPEC_FILE if spec.folder else None
-    if not (spec_file and spec_file.is_file()):
-        return _digest([repr(replace(spec, due=None))])
-    raw = yaml.safe_load(spec_file.read_bytes())
-    graded = {key: value for key, value in raw.items() if key not in TERM_KEYS} if isinstance(raw, dict) else raw
-    return _digest([json.dumps(graded, sort_keys=True, default=str)])
-
-
-@dataclass(frozen=True)
-class SessionKey:
-    """Everything, except the submission itself, that decides a grade."""
-
-    spec_sha256: str
-    dataset: str
-    environment: str
-    grader_source: str
-    options: str
-
-    @classmethod
-    def build(cls, spec: AssignmentSpec, dataset_name: str, options: GradeOptions, data_dir: Path | None) -> SessionKey:
-        chosen = {
-            "profile": options.profile,
-            "seed": spec.seed if options.seed is None else options.seed,
-            "device": options.device,
-            "time_limit_s": options.time_limit_s,
-            "backend": options.backend,
-            "lang": options.lang,
-            "split_key": course_key.key_id(options.split_key or course_key.split_key()),
-        }
-        return cls(
-            spec_sha256=_spec_digest(spec),
-            dataset=dataset_fingerprint(dataset_name, data_dir),
-            environment=environment_fingerprint(options.backend),
-            grader_source=images.source_sha256(),
-            options=json.dumps(chosen, sort_keys=True),
-        )
-
-    def for_submission(self, spec: AssignmentSpec, submission: Submission) -> str:
-        files = [os.fsencode(p.name) + b"\0" + p.read_bytes() for p in submission_files(spec, submission)]
-        return _digest([self.spec_sha256, self.dataset, self.environment, self.grader_source, self.options, *files])
 
 
 def cached_result(folder: Path, key: str) -> AssignmentResult | None:
@@ -281,7 +198,7 @@ def record(result: AssignmentResult, folder: Path, key: str, force: bool) -> Ass
 
 def missing_key(spec: AssignmentSpec, reason: Text) -> str:
     """The key of an absence is its reason, so the same absence is not archived again on every rerun."""
-    return "missing:" + _digest([_spec_digest(spec), reason.render("en")])
+    return "missing:" + digest([spec_digest(spec), reason.render("en")])
 
 
 def outputs_digest(results: Sequence[AssignmentResult], settings: Sequence[str]) -> str:
@@ -292,4 +209,4 @@ def outputs_digest(results: Sequence[AssignmentResult], settings: Sequence[str])
         + (json.dumps(r.term.to_dict(), sort_keys=True) if r.term is not None else "")
         for r in results
     ]
-    return _digest([*settings, *parts])
+    return digest([*settings, *parts])

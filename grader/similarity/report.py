@@ -14,8 +14,8 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from grader import atomic
 from grader.messages import check_lang, say
-from grader.outputs._common import atomic_write_text
 from grader.outputs.html_report import ExtraSection
 from grader.similarity.engine import MIN_OVERLAP, NOISE_CHARS, Findings, Match
 from grader.similarity.sources import Skipped, Source
@@ -58,7 +58,7 @@ def csv_text(findings: Findings) -> str:
 
 def write_csv(findings: Findings, out: Path) -> Path:
     """UTF-8 with a BOM, like the gradebook, so spreadsheets read Korean names."""
-    return atomic_write_text(out / FILENAME, csv_text(findings), encoding="utf-8-sig")
+    return atomic.write_text(out / FILENAME, csv_text(findings), encoding="utf-8-sig")
 
 
 def utf8_safe(text: str) -> str:

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text as RichText
 
+from grader.frameworks import FRAMEWORKS
 from grader.messages import Text, render, say
 from grader.results import AssignmentResult, Status, TestResult
 from grader.runners import Progress, ProgressCallback
@@ -21,8 +22,6 @@ MESSAGE_INDENT = 5
 MIN_ROOM = 20
 NAMED_STEPS = frozenset({"prepare", "import", "fit", "export_weights", "experiment", "done"})
 MARK_STYLES = {"cli.mark.pass": "green", "cli.mark.fail": "red", "cli.mark.note": "cyan"}
-FRAMEWORKS = {"tensorflow": "TensorFlow", "torch": "PyTorch", "lightning": "PyTorch Lightning"}
-"""The spec's framework as the loading line names it."""
 SLOW_LOADING_S = 5.0
 HEARTBEAT_S = 15.0
 
@@ -69,7 +68,7 @@ def doing(progress: Progress) -> Text:
 def _loading(progress: Progress) -> Text:
     """`loading PyTorch and the dataset`: the sandbox's first step imports the framework, which takes half a minute
     on a cold first run; past SLOW_LOADING_S the line says so, so a long wait does not look like a hang."""
-    name = FRAMEWORKS.get(progress.framework)
+    name = FRAMEWORKS[progress.framework].name if progress.framework in FRAMEWORKS else None
     text = say("cli.progress.prepare_framework", framework=name) if name else say("cli.progress.prepare")
     return say("cli.progress.slow_loading", doing=text) if progress.elapsed_s >= SLOW_LOADING_S else text
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from grader.data.choice import DatasetChoice, choose_dataset
 from grader.data.datasets import Dataset
+from grader.frameworks import FRAMEWORKS
 from grader.job import Job, Submission, prepare
 from grader.messages import Text, render, say
 from grader.names import typed_path
@@ -136,7 +137,8 @@ def fresh_folder(folder: Path) -> Path | None:
 def _write_plan(job: Job, file: Path, lang: str) -> ModuleSource | None:
     """`run.json` for the sandbox side: what to run and how; a notebook becomes the script of all its code cells,
     which is returned (None for a .py)."""
-    plan: dict[str, object] = {"framework": job.spec.framework, "folder": str(file.parent)}
+    keras = FRAMEWORKS[job.spec.framework].keras_loaders
+    plan: dict[str, object] = {"keras_loaders": keras, "folder": str(file.parent)}
     script, module = file, None
     if file.suffix == NOTEBOOK_SUFFIX:
         try:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.outputs._common import atomic_write_text
+from grader import atomic
 from grader.results import AssignmentResult
 from grader.results.term import TOTAL, Adjustment
 from grader.session.history import FOLDER, now
@@ -104,7 +104,7 @@ def record_history(folder: Path, adjustments: Sequence[Adjustment]) -> None:
     state.parent.mkdir(parents=True, exist_ok=True)
     with (folder / FOLDER / HISTORY).open("a", encoding="utf-8") as log:
         log.writelines(json.dumps(event, ensure_ascii=False) + "\n" for event in events)
-    atomic_write_text(state, json.dumps(now_rows, ensure_ascii=False, indent=1))
+    atomic.write_text(state, json.dumps(now_rows, ensure_ascii=False, indent=1))
 
 
 def _row(adjustment: Adjustment) -> dict[str, object]:

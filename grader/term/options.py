@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.outputs._common import atomic_write_text
+from grader import atomic
 from grader.spec import AssignmentSpec
 from grader.term.adjustments import read_adjustments
 from grader.term.clock import MomentError, parse_moment
@@ -69,7 +69,7 @@ def term_policy(spec: AssignmentSpec, args: argparse.Namespace, folder: Path) ->
             notes.append(f"{name.replace('_', '-')}: {remembered[name]} (from {folder / REMEMBERED})")
     policy = _build(spec, settings)
     if settings:
-        atomic_write_text(folder / REMEMBERED, json.dumps(settings, indent=1, ensure_ascii=False))
+        atomic.write_text(folder / REMEMBERED, json.dumps(settings, indent=1, ensure_ascii=False))
     return policy, notes
 
 

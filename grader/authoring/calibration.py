@@ -18,7 +18,7 @@ from grader.grading import GradeOptions, grade_submission
 from grader.job import Submission
 from grader.spec import AssignmentSpec
 
-SOLUTIONS_DIR = Path(__file__).resolve().parent.parent / "solutions"
+SOLUTIONS_DIR = Path(__file__).resolve().parents[2] / "solutions"
 CALIBRATION_FILE = "calibration.yaml"
 
 
