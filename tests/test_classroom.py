@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,9 +18,10 @@ import yaml
 from grader.data import datasets
 from grader.grading import not_graded
 from grader.job import Submission
-from grader.platforms.github_classroom.ci import classroom_result, report, run_classroom
+from grader.platforms.github_classroom.ci import _dated, classroom_result, report, run_classroom
 from grader.results import AssignmentResult, Status, SubmissionStatus
 from grader.results import TestResult as CheckResult  # a module-level `Test*` name would be collected by pytest
+from grader.spec import load_spec
 from grader.submissions import Accepted, SubmissionError, discover, safe_name, unique_names
 
 from .conftest import ROOT
@@ -538,3 +540,30 @@ def test_run_classroom_setup_problems_are_not_graded(
     assert run_classroom(assignment, repo, tmp_path / "out", {}, stream, **options) == 1  # type: ignore[arg-type]
     assert problem in stream.getvalue()
     assert "not a score you earned" in stream.getvalue()
+
+
+def test_a_late_push_says_so_in_the_log_and_its_points(tmp_path: Path) -> None:
+    """With a due date in the spec, the Classroom run reads the last commit's date and reports the late policy's
+    penalty beside the points (advice: the student's machine sets that date)."""
+    folder = tmp_path / ASSIGNMENT
+    shutil.copytree(ROOT / "assignments" / ASSIGNMENT, folder)
+    with (folder / "assignment.yaml").open("a", encoding="utf-8") as spec_file:
+        spec_file.write("due: {at: 2026-12-01T23:59:00+09:00, late: {per_day: 0.25}}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    when = {"GIT_COMMITTER_DATE": "2026-12-03T10:00:00+09:00", "GIT_AUTHOR_DATE": "2026-12-03T10:00:00+09:00"}
+    env = {**when, "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for command in (
+        ["init", "-q"],
+        ["-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "--allow-empty", "-m", "x"],
+    ):
+        subprocess.run(["git", "-C", str(repo), *command], check=True, env=env, capture_output=True)
+    result = _dated(load_spec(folder), graded(PASSED, FAILED), repo)
+    stream = io.StringIO()
+    report(result, {}, stream)
+    shown = stream.getvalue().splitlines()
+    assert (
+        "Submitted 2026-12-03T10:00:00+09:00, due 2026-12-01T23:59:00+09:00: 2 day(s) late, -50% (-0.5 points)."
+        in shown
+    )
+    assert "Points 0.5/3" in shown

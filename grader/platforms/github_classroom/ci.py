@@ -20,11 +20,16 @@ from grader.grading import GradeOptions, grade_submission, missing_result, not_g
 from grader.job import Submission
 from grader.messages import DEFAULT_LANG, Text, say
 from grader.outputs import gradescope
+from grader.outputs.term_text import term_lines
 from grader.outputs.visibility import shown
 from grader.results import AssignmentResult, Status, SubmissionStatus, TestResult
 from grader.runners import RUNNERS
 from grader.spec import AssignmentSpec, SpecError, load_spec
 from grader.submissions import Accepted, links_out, locate_entry, safe_name
+from grader.term.clock import parse_moment
+from grader.term.lateness import LatePolicy
+from grader.term.policy import TermPolicy, apply
+from grader.term.submitted import last_commit
 
 GRADED, NOT_GRADED = 0, 1  # as `grader grade`: 1 when the harness could not grade (2 is a usage error)
 RESULT_VERSION = 1
@@ -139,7 +144,9 @@ def report(result: AssignmentResult, env: Mapping[str, str], stream: TextIO, lan
     print("", file=stream)
     if graded:
         print(result.output.splitlines()[0] if result.output else result.assignment, file=stream)
-        print(f"Points {result.score:g}/{result.max_score:g}", file=stream)  # the autograding actions' marker
+        for line in term_lines(result, lang, frozenset(test.check_id for test in result.tests if not shown(test))):
+            print(line, file=stream)
+        print(f"Points {result.final_score:g}/{result.max_score:g}", file=stream)  # the autograding actions' marker
     else:
         heading = say("classroom.not_graded", assignment=result.assignment).render(lang)
         print(f"{heading}. {_word('classroom.not_earned', lang)}", file=stream)
@@ -176,6 +183,16 @@ def _grade(
     return grade_submission(spec, submission, loaded, GradeOptions(profile=profile, backend=backend, lang=lang))
 
 
+def _dated(spec: AssignmentSpec, result: AssignmentResult, repo: Path) -> AssignmentResult:
+    """With a due date in the spec: the result's lateness, from the repository's last commit (its date is set by the
+    student's machine, so this is advice to the student; the course's gradebook takes its own times)."""
+    if spec.due is None or not repo.is_dir():
+        return result
+    late = spec.due.late
+    policy = TermPolicy(late=LatePolicy(parse_moment(spec.due.at), late.per_day, late.cap, late.grace_minutes))
+    return apply(policy, [result], {result.submission: last_commit(repo)})[0]
+
+
 def run_classroom(
     assignment: str,
     repo: Path,
@@ -209,6 +226,7 @@ def run_classroom(
             result = missing_result(spec, name, located, lang)
         else:
             result = _grade(spec, accepted.pick(name, located), profile, backend, dataset, data_dir, lang)
+        result = _dated(spec, result, repo)
     gradescope.write(result, out)
     report(result, env, stream, lang)
     return NOT_GRADED if result.status is SubmissionStatus.NOT_GRADED else GRADED
