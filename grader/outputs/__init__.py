@@ -1,4 +1,4 @@
-"""Class-level outputs of a grading session, written into one assignment's folder:
+"""Every output of a grading session, per student and per class, written into one assignment's folder:
 
     OUT/<student>/results.json        Gradescope (when "gradescope" is in formats)
     OUT/<student>/prairielearn.json   PrairieLearn's results.json format (when "prairielearn" is in formats; an

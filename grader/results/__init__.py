@@ -1,4 +1,4 @@
-"""The result model and one module per output format."""
+"""The result model: what grading produced, and the term record it carries (its formats: `grader.outputs`)."""
 
 from __future__ import annotations
 
