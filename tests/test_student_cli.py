@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -345,3 +348,26 @@ def test_the_docker_backend_reports_progress_while_it_waits(tmp_path: Path) -> N
     ended = wait_for(_Container(), 60.0, (), ProgressWatch(tmp_path, seen.append), lambda: None)  # type: ignore[arg-type]
     assert ended == (False, False)
     assert [p.step for p in seen] == ["fit", "fit"]
+
+
+WHICH_GRADER = """
+import sys
+
+if __name__ == "__main__":
+    print("runner", sys.modules["grader.sandbox.student_main"].__file__)
+"""
+
+
+def test_run_uses_the_grader_the_command_runs_even_from_a_checkout_on_pythonpath(
+    tmp_path: Path, fashion: Dataset
+) -> None:
+    """A checkout used through PYTHONPATH, beside an installed grader: the program runs under the checkout's
+    sandbox, not the installed one (`-I` alone would ignore PYTHONPATH)."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "grader", checkout / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "flow.py").write_text(WHICH_GRADER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(checkout), "GRADER_ASSIGNMENTS_DIR": str(ROOT / "assignments")}
+    command = [sys.executable, "-m", "grader", "run", "02_torch_loop", str(tmp_path / "flow.py"), *SMOKE]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"runner {checkout / 'grader' / 'sandbox' / 'student_main.py'}" in done.stdout

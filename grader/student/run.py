@@ -33,6 +33,7 @@ from pathlib import Path
 from grader.data.choice import DatasetChoice, choose_dataset
 from grader.data.datasets import Dataset
 from grader.frameworks import FRAMEWORKS
+from grader.isolation.view import package_dir
 from grader.job import Job, Submission, prepare
 from grader.messages import Text, render, say
 from grader.names import typed_path
@@ -43,6 +44,12 @@ from grader.sandbox.layout import TORCHVISION
 from grader.sandbox.student_main import RUN_FILE
 from grader.spec import ENTRY_SUFFIXES, AssignmentSpec
 
+RUN_BOOT = (
+    "import sys; sys.path.insert(0, {parent!r}); from grader.sandbox.student_main import main; "
+    "raise SystemExit(main(sys.argv[1:]))"
+)
+"""`-I` ignores PYTHONPATH: the program runs with the grader package this process runs (a checkout on PYTHONPATH
+included), never another installed copy."""
 TIMED_OUT = 124
 """The exit status when the time limit stopped the program (as `timeout` gives it)."""
 RUN_FOLDER = "grader-run"
@@ -202,7 +209,7 @@ def _execute(job: Job, folder: Path) -> RunEnd:
     """The sandbox entry in its own process group, working in `folder`, output inherited (it streams), killed with
     its children at the time limit or when `grader run` itself is interrupted."""
     started = time.perf_counter()
-    command = [sys.executable, "-I", "-u", "-m", "grader.sandbox.student_main", str(job.root)]
+    command = [sys.executable, "-I", "-u", "-c", RUN_BOOT.format(parent=str(package_dir().parent)), str(job.root)]
     sys.stdout.flush()
     sys.stderr.flush()
     process = subprocess.Popen(
